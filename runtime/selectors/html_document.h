@@ -1,0 +1,67 @@
+#pragma once
+
+// A parsed HTML (or XML) document, shared by every Selector taken from it.
+
+#include <memory>
+#include <string_view>
+
+struct _xmlDoc;
+struct _xmlNode;
+struct _xmlXPathContext;
+
+namespace spider {
+
+class QueryCache;
+class Selector;
+
+enum class DocumentType { Html, Xml };
+
+struct ParseOptions {
+    DocumentType type = DocumentType::Html;
+    // Lift libxml2's safety limits (tree depth, single text node size, name length) the
+    // way parsel does by default (huge_tree=True). Input size is bounded upstream by the
+    // HTTP layer's maximum response size; documents over 2 GiB are refused.
+    bool hugeTree = true;
+};
+
+// An immutable parsed document. Parsing matches parsel's Selector(text=...) on lxml: the
+// same preprocessing (strip, NULs removed, invalid UTF-8 replaced), the same libxml2
+// parser options (recover, no network, compact, huge tree; for XML also no CDATA nodes
+// and no entity expansion), UTF-8 forced (a <meta charset> does not re-decode the text),
+// and an empty or rootless document replaced by "<html/>". Parsing never fails on bad
+// markup: libxml2 recovers, and its diagnostics are not printed.
+//
+// Not thread-safe (XPath evaluation reuses one context): use it on one thread at a time.
+class HtmlDocument : public std::enable_shared_from_this<HtmlDocument> {
+public:
+    // `cache` holds compiled queries shared across documents; a private one is made when
+    // none is given. Throws SelectorError only if libxml2 cannot allocate the document.
+    static std::shared_ptr<HtmlDocument> parse(std::string_view text, const ParseOptions& options = {},
+                                               std::shared_ptr<QueryCache> cache = nullptr);
+
+    ~HtmlDocument();
+    HtmlDocument(const HtmlDocument&) = delete;
+    HtmlDocument& operator=(const HtmlDocument&) = delete;
+
+    DocumentType type() const noexcept { return type_; }
+    QueryCache& cache() const noexcept { return *cache_; }
+
+    // A Selector on the root element (what parsel's Selector(text=...) is).
+    Selector root() const;
+
+    // For the selectors layer itself.
+    _xmlDoc* xmlDocument() const noexcept { return doc_; }
+    _xmlNode* rootNode() const noexcept;
+    // The document's XPath context (with parsel's has-class() registered), made on first use.
+    _xmlXPathContext* xpathContext() const;
+
+private:
+    HtmlDocument(_xmlDoc* doc, DocumentType type, std::shared_ptr<QueryCache> cache);
+
+    _xmlDoc* doc_;
+    DocumentType type_;
+    std::shared_ptr<QueryCache> cache_;
+    mutable _xmlXPathContext* xpathContext_ = nullptr;
+};
+
+}  // namespace spider

@@ -1,0 +1,53 @@
+#pragma once
+
+// Compiled-query caches shared by every document a crawl thread parses.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "selectors/css_to_xpath.h"
+
+struct _xmlXPathCompExpr;
+
+namespace spider {
+
+class Regex;
+
+// Caches CSS->XPath translations, compiled XPath expressions and compiled regular
+// expressions, each keyed by the query text. A spider runs the same few dozen queries on
+// thousands of pages, so each is translated/compiled once per thread, not once per page.
+// Each kind holds at most `capacity` entries and is emptied when full (hostile or
+// generated queries cannot grow it without bound). Not thread-safe: one per thread,
+// passed to the documents that thread parses (HtmlDocument::parse).
+class QueryCache {
+public:
+    explicit QueryCache(std::size_t capacity = 1024);
+    ~QueryCache();
+    QueryCache(const QueryCache&) = delete;
+    QueryCache& operator=(const QueryCache&) = delete;
+
+    // cssToXPath(css, dialect), cached. Throws SelectorSyntaxError. The reference stays
+    // valid until the next cssToXPath call.
+    const std::string& cssToXPath(std::string_view css, CssDialect dialect);
+
+    // The compiled form of an XPath 1.0 expression, owned by the cache, valid until the
+    // next compileXPath call. Throws XPathError when libxml2 rejects it.
+    _xmlXPathCompExpr* compileXPath(std::string_view expression);
+
+    // A compiled Python-syntax regex, valid until the next regex call. Throws RegexError.
+    const Regex& regex(std::string_view pattern);
+
+    struct Stats {
+        std::size_t hits = 0;
+        std::size_t misses = 0;
+    };
+    Stats stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spider
