@@ -8,7 +8,8 @@ SPIDER_BUILD_PACKAGES=(
     antlr4 libantlr4-runtime-dev
     libfmt-dev catch2
     libcurl4-openssl-dev libssl-dev libxml2-dev libpcre2-dev libsqlite3-dev libhiredis-dev
-    python3 python3-parsel redis-server
+    libidn2-dev
+    python3 python3-parsel python3-scrapy python3-protego redis-server
 )
 
 # spider_need_packages PKG...: installs those of PKG that are not installed yet.
