@@ -9,7 +9,7 @@ SPIDER_BUILD_PACKAGES=(
     libfmt-dev catch2
     libcurl4-openssl-dev libssl-dev libxml2-dev libpcre2-dev libsqlite3-dev libhiredis-dev
     libidn2-dev
-    python3 python3-parsel python3-scrapy python3-protego redis-server
+    python3 python3-parsel python3-scrapy python3-protego python3-cryptography redis-server
 )
 
 # spider_need_packages PKG...: installs those of PKG that are not installed yet.
