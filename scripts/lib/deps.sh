@@ -6,7 +6,7 @@ SPIDER_BUILD_PACKAGES=(
     g++ cmake ninja-build clang-14 libclang-rt-14-dev lld-14
     llvm-14-dev libclang-14-dev libclang-cpp14-dev
     antlr4 libantlr4-runtime-dev
-    libfmt-dev catch2
+    libfmt-dev catch2 libbenchmark-dev python3-twisted
     libcurl4-openssl-dev libssl-dev libxml2-dev libpcre2-dev libsqlite3-dev libhiredis-dev
     libidn2-dev time
     python3 python3-parsel python3-scrapy python3-protego python3-cryptography redis-server
