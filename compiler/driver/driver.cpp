@@ -17,12 +17,16 @@ Compiles spider files (.spider) to C++ crawlers.
 
 commands:
   check     check files for errors and print diagnostics
+  emit      print the C++ a spider file compiles to
+  build     build a crawler executable from a spider file
+  run       build (cached) and run a crawler: spiderc run FILE -- CRAWLER-ARGS
 
 options:
   --help     show this help (also: spiderc <command> --help)
   --version  show the version
 
-Exit status: 0 success, 1 errors in the input, 2 usage error.
+Exit status: 0 success, 1 errors in the input, 2 usage error, 3 internal compiler error;
+`run` exits with the crawler's own status.
 )";
 
 constexpr std::string_view kCheckUsage = R"(usage: spiderc check [options] FILE...
@@ -41,12 +45,6 @@ options:
 Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage error.
 )";
 
-struct Command {
-    std::string_view name;
-    std::function<int(const std::vector<std::string>&, const Environment&, std::ostream&,
-                      std::ostream&)>
-        run;
-};
 
 int usageError(std::ostream& err, std::string_view message, std::string_view helpCommand) {
     err << "spiderc: " << message << '\n'
@@ -104,7 +102,7 @@ const std::vector<Command>& commands() {
 } // namespace
 
 int run(const std::vector<std::string>& args, const Environment& env, std::ostream& out,
-        std::ostream& err) {
+        std::ostream& err, const std::vector<Command>& extra) {
     if (args.empty()) {
         err << kUsage;
         return kExitUsage;
@@ -118,9 +116,11 @@ int run(const std::vector<std::string>& args, const Environment& env, std::ostre
         out << "spiderc " << SPIDERC_VERSION << '\n';
         return kExitOk;
     }
-    for (const Command& command : commands()) {
-        if (command.name == first) {
-            return command.run({args.begin() + 1, args.end()}, env, out, err);
+    for (const auto* table : {&commands(), &extra}) {
+        for (const Command& command : *table) {
+            if (command.name == first) {
+                return command.run({args.begin() + 1, args.end()}, env, out, err);
+            }
         }
     }
     if (!first.empty() && first[0] == '-') {
