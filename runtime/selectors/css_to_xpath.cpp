@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "data/utf8.h"
 #include "selectors/selector_errors.h"
 
 // This is an independent implementation of the translation rules of cssselect 1.2 (the
@@ -78,21 +79,7 @@ void appendUtf8(std::string& out, std::uint32_t cp) {
     // NUL and surrogates cannot reach an XPath string (libxml2 takes C strings, and
     // surrogates are not valid UTF-8): they become U+FFFD.
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    detail::appendUtf8(out, static_cast<char32_t>(cp));
 }
 
 std::size_t codepointCount(std::string_view s) {

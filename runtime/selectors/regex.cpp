@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "data/utf8.h"
 #include "selectors/html_entities.h"
 #include "selectors/selector_errors.h"
 
@@ -86,23 +87,7 @@ std::string pcreMessage(int code) {
     return reinterpret_cast<const char*>(buffer.data());
 }
 
-void appendUtf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
+using detail::appendUtf8;
 
 // Windows-1252 for 0x80-0x9F; 0 where that code page leaves the byte undefined.
 constexpr std::array<char32_t, 32> kCp1252High{
