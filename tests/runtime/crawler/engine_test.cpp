@@ -8,6 +8,7 @@
 #include "crawler/spider.h"
 #include "deferred/errors.h"
 #include "engine/log.h"
+#include "crawl_run.h"
 #include "fixtures/fixture_server.h"
 #include "reactor/reactor.h"
 
@@ -31,7 +32,9 @@ using spider::Output;
 using spider::Request;
 using spider::Value;
 using spider::ValueMap;
+using spider::testing::CrawlRun;
 using spider::testing::FixtureServer;
+using spider::testing::runCrawl;
 
 std::filesystem::path scratchDir(const std::string& name) {
     auto dir = std::filesystem::temp_directory_path() /
@@ -59,51 +62,6 @@ Item itemOf(A... pairs) {
     ValueMap fields;
     addFields(fields, std::move(pairs)...);
     return Item(std::move(fields));
-}
-
-struct CrawlRun {
-    std::string reason;
-    spider::StatsCollector stats;
-    std::vector<Item> items;
-    std::vector<std::string> log;
-    double seconds = 0;
-
-    std::int64_t stat(std::string_view key) const { return stats.getInt(key); }
-    bool logged(std::string_view text) const {
-        return std::any_of(log.begin(), log.end(), [&](const std::string& line) {
-            return line.find(text) != std::string::npos;
-        });
-    }
-};
-
-// Runs `spider` to the end on a fresh reactor (a 30 s watchdog aborts a hung crawl, which
-// then fails the test through its finish reason). `during` runs once the crawl started.
-CrawlRun runCrawl(spider::Spider& spider, spider::Settings settings = {},
-                  std::function<void(spider::Reactor&, spider::Crawler&)> during = {}) {
-    CrawlRun run;
-    spider::Reactor reactor;
-    spider::Logger logger([&run](std::string_view line) { run.log.emplace_back(line); },
-                          spider::LoggerOptions{spider::LogLevel::Debug, true});
-    settings.logstats_interval = 0;
-    spider::CrawlerOptions options;
-    options.signals.itemScraped = [&run](const Item& item) { run.items.push_back(item); };
-    spider::Crawler crawler(reactor, spider, std::move(settings), logger, std::move(options));
-    bool watchdogFired = false;
-    spider::DelayedCall watchdog = reactor.callLater(30, [&] {
-        watchdogFired = true;
-        crawler.engine().abort();
-    });
-    double started = reactor.seconds();
-    spider::Deferred<std::string> done = crawler.crawl();
-    if (during)
-        during(reactor, crawler);
-    run.reason = spider::runUntilComplete(reactor, std::move(done));
-    run.seconds = reactor.seconds() - started;
-    watchdog.cancel();
-    if (watchdogFired)
-        run.reason = "watchdog: the crawl hung";
-    run.stats = crawler.stats();
-    return run;
 }
 
 // The quotes job (samples/quotes.spider) as an in-process spider.

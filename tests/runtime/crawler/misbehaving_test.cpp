@@ -9,6 +9,7 @@
 #include "crawler/spider.h"
 #include "downloader/downloader.h"
 #include "engine/log.h"
+#include "crawl_run.h"
 #include "fixtures/fixture_server.h"
 #include "reactor/reactor.h"
 
@@ -33,7 +34,9 @@ using spider::Output;
 using spider::Request;
 using spider::Value;
 using spider::ValueMap;
+using spider::testing::CrawlRun;
 using spider::testing::FixtureServer;
+using spider::testing::runCrawl;
 
 constexpr int kHealthyPages = 8;
 constexpr int kQuotesPerPage = 10;
@@ -137,47 +140,6 @@ class MisbehavingSpider : public spider::Spider {
     std::vector<std::string> withoutErrback_;
 };
 
-struct CrawlRun {
-    std::string reason;
-    spider::StatsCollector stats;
-    std::vector<Item> items;
-    std::vector<std::string> log;
-    double seconds = 0;
-
-    std::int64_t stat(std::string_view key) const { return stats.getInt(key); }
-    bool logged(std::string_view text) const {
-        return std::any_of(log.begin(), log.end(), [&](const std::string& line) {
-            return line.find(text) != std::string::npos;
-        });
-    }
-};
-
-// Runs the crawl to its end; a 60 s watchdog aborts a hung crawl, which then fails the
-// test through its finish reason.
-CrawlRun runCrawl(spider::Spider& spider, spider::Settings settings) {
-    CrawlRun run;
-    spider::Reactor reactor;
-    spider::Logger logger([&run](std::string_view line) { run.log.emplace_back(line); },
-                          spider::LoggerOptions{spider::LogLevel::Debug, true});
-    settings.logstats_interval = 0;
-    spider::CrawlerOptions options;
-    options.signals.itemScraped = [&run](const Item& item) { run.items.push_back(item); };
-    spider::Crawler crawler(reactor, spider, std::move(settings), logger, std::move(options));
-    bool watchdogFired = false;
-    spider::DelayedCall watchdog = reactor.callLater(60, [&] {
-        watchdogFired = true;
-        crawler.engine().abort();
-    });
-    double started = reactor.seconds();
-    run.reason = spider::runUntilComplete(reactor, crawler.crawl());
-    run.seconds = reactor.seconds() - started;
-    watchdog.cancel();
-    if (watchdogFired)
-        run.reason = "watchdog: the crawl hung";
-    run.stats = crawler.stats();
-    return run;
-}
-
 std::string siteDir() {
     auto dir = std::filesystem::temp_directory_path() /
                ("spider-misbehaving-site-" + std::to_string(::getpid()));
@@ -237,7 +199,7 @@ TEST_CASE("a crawl through every misbehaving endpoint ends each one as documente
     // Everything goes to one host: let the slow endpoints not hold up the rest.
     settings.concurrent_requests = 64;
     settings.concurrent_requests_per_domain = 64;
-    CrawlRun run = runCrawl(spider, settings);
+    CrawlRun run = runCrawl(spider, settings, {}, 60);
 
     std::ostringstream seen;
     for (const std::string& line : run.log)
