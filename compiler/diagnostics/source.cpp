@@ -1,4 +1,5 @@
 #include "diagnostics/source.h"
+#include "data/utf8.h"
 
 #include <algorithm>
 
@@ -62,58 +63,18 @@ FileId SourceManager::add(std::string displayName, std::string text) {
     return static_cast<FileId>(files_.size() - 1);
 }
 
+// The strict decoder and encoder are the runtime's (one definition of valid UTF-8 for the
+// compiler and the crawlers it builds); these adapt them to the compiler's interface.
 std::size_t decodeUtf8(std::string_view text, std::size_t pos, char32_t& codePoint) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned char b0 = byte(pos);
-    if (b0 < 0x80) {
-        codePoint = b0;
-        return 1;
-    }
-    std::size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-        len = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (pos + len > text.size()) {
-        return 0;
-    }
-    for (std::size_t i = 1; i < len; ++i) {
-        const unsigned char b = byte(pos + i);
-        if ((b & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return 0;
-    }
+    std::size_t next = pos;
+    const char32_t cp = spider::detail::decodeUtf8(text, next);
+    if (cp == spider::detail::kInvalidCodePoint) return 0;
     codePoint = cp;
-    return len;
+    return next - pos;
 }
 
-void appendUtf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+void appendUtf8(std::string& out, char32_t codePoint) {
+    spider::detail::appendUtf8(out, codePoint);
 }
 
 } // namespace spiderc
