@@ -67,9 +67,34 @@ bool writeFile(const std::string& path, std::string_view text) {
     return static_cast<bool>(out);
 }
 
-bool copyExecutable(const std::string& from, const std::string& to, std::string& error) {
+// The cached executable's size and modification time, recorded next to it when the entry is
+// made: outputs are hard links to the cached file, so a program that rewrites an output in
+// place (rather than replacing it) rewrites the cache entry too; a changed identity turns
+// the entry into a miss instead of handing out the rewritten file.
+std::string executableStamp(const std::string& path) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) return {};
+    const auto mtime = fs::last_write_time(path, ec).time_since_epoch().count();
+    if (ec) return {};
+    return std::to_string(size) + " " + std::to_string(mtime) + "\n";
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// `to` becomes the cached executable `from`: a hard link when both are on one file system
+// (a crawler with libxml2 and ICU linked in is ~35 MB; copying it would be most of a warm
+// build's time), else a copy.
+bool placeExecutable(const std::string& from, const std::string& to, std::string& error) {
     std::error_code ec;
     fs::remove(to, ec); // a running old binary keeps its inode
+    fs::create_hard_link(from, to, ec);
+    if (!ec) return true;
     fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
     if (ec) {
         error = "cannot write '" + to + "': " + ec.message();
@@ -94,20 +119,21 @@ RuntimeLocation locateRuntime() {
     const ConfiguredToolchain& config = configuredToolchain();
     RuntimeLocation location;
     std::error_code ec;
+    // An installed runtime next to the executable wins: that is the tree spiderc was
+    // installed with, even when the prefix happens to lie inside the build tree (the
+    // install test puts it there). Otherwise the build tree's runtime: spiderc running
+    // from its build directory, a test linking the build library, or a copied spiderc.
     const std::string self = selfDirectory();
-    const bool inBuildTree =
-        !self.empty() && self.rfind(config.buildTree + "/", 0) == 0;
-    if (inBuildTree || self.empty()) {
-        location.include = config.buildInclude;
-        location.library = config.buildLibrary;
-    } else {
+    if (!self.empty()) {
         location.include = (fs::path(self) / config.installInclude).lexically_normal().string();
         location.library = (fs::path(self) / config.installLibrary).lexically_normal().string();
-        if (!fs::exists(location.library, ec) && fs::exists(config.buildLibrary, ec)) {
-            // A copied spiderc next to no installed runtime: fall back to the build tree.
-            location.include = config.buildInclude;
-            location.library = config.buildLibrary;
-        }
+    }
+    const bool installed = !self.empty() && fs::exists(location.library, ec) &&
+                           fs::exists(fs::path(location.include) / "dsl" / "dsl.h", ec);
+    if (!installed && (self.empty() || fs::exists(config.buildLibrary, ec) ||
+                       self.rfind(config.buildTree + "/", 0) == 0)) {
+        location.include = config.buildInclude;
+        location.library = config.buildLibrary;
     }
     if (!fs::exists(location.library, ec)) {
         location.problem = "the spider runtime library is missing: " + location.library;
@@ -123,7 +149,7 @@ std::vector<std::string> compileCommand(const std::string& cxx, const std::strin
                                         const std::string& executable) {
     std::vector<std::string> argv{cxx, "-std=c++20", optimization};
     // -O0 is for debugging (with -g); otherwise the runtime's debug info is left out of the
-    // executable (-Wl,-S): a tenth of the size, and a cache hit copies less.
+    // executable (-Wl,-S): a tenth of the size of the code.
     argv.push_back(optimization == "-O0" ? "-g" : "-Wl,-S");
     argv.insert(argv.end(), {"-I" + runtime.include, "-o", executable, cppPath, runtime.library});
     for (const std::string& lib : configuredToolchain().linkLibraries) argv.push_back(lib);
@@ -186,10 +212,17 @@ BuildOutcome buildCrawler(const BuildRequest& request) {
     const fs::path entry = cacheDir / key;
     outcome.executable = (entry / stem).string();
     outcome.cppPath = (entry / (stem + ".cpp")).string();
+    const std::string stampPath = (entry / (stem + ".stamp")).string();
     std::error_code ec;
     if (fs::exists(outcome.executable, ec)) {
-        outcome.cacheHit = true;
-    } else {
+        const std::string stamp = executableStamp(outcome.executable);
+        if (!stamp.empty() && stamp == readFile(stampPath)) {
+            outcome.cacheHit = true;
+        } else {
+            fs::remove_all(entry, ec); // rewritten through an output's hard link: rebuild
+        }
+    }
+    if (!outcome.cacheHit) {
         fs::create_directories(cacheDir, ec);
         if (ec) {
             outcome.error = "cannot create the cache directory '" + cacheDir.string() +
@@ -224,6 +257,11 @@ BuildOutcome buildCrawler(const BuildRequest& request) {
                             std::to_string(result.exitCode) + ")";
             return outcome;
         }
+        if (!writeFile((temp / (stem + ".stamp")).string(), executableStamp(exe))) {
+            outcome.error = "cannot write the cache entry '" + temp.string() + "'";
+            fs::remove_all(temp, ec);
+            return outcome;
+        }
         fs::rename(temp, entry, ec);
         if (ec && !fs::exists(outcome.executable)) {
             outcome.error = "cannot fill the cache entry '" + entry.string() + "': " + ec.message();
@@ -233,7 +271,7 @@ BuildOutcome buildCrawler(const BuildRequest& request) {
         fs::remove_all(temp, ec); // another build won the race: use its entry
     }
     if (!request.output.empty() &&
-        !copyExecutable(outcome.executable, request.output, outcome.error)) {
+        !placeExecutable(outcome.executable, request.output, outcome.error)) {
         return outcome;
     }
     outcome.ok = true;

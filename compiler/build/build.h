@@ -5,10 +5,13 @@
 //
 // Builds are cached by content: the key hashes spiderc's version, the generated C++ (which
 // is a function of the .spider source and spiderc), the compile flags, the compiler's
-// identity (resolved path, size, mtime) and the runtime library's identity. A hit copies the
-// cached executable; nothing is compiled. The cache lives in $XDG_CACHE_HOME/spiderc (or
-// ~/.cache/spiderc); entries are written to a temporary directory and renamed into place,
-// so concurrent builds never see half an entry.
+// identity (resolved path, size, mtime) and the runtime library's identity. A hit hard-links
+// the cached executable to the output (a copy across file systems); nothing is compiled. An
+// entry whose executable was rewritten in place through such a link no longer matches the
+// size and mtime recorded with it and is rebuilt. The cache lives in --cache-dir
+// (BuildRequest::cacheDir), else $XDG_CACHE_HOME/spiderc, else ~/.cache/spiderc; entries are
+// written to a temporary directory and renamed into place, so concurrent builds never see
+// half an entry.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,8 +43,9 @@ BuildOutcome buildCrawler(const BuildRequest& request);
 // $XDG_CACHE_HOME/spiderc, else $HOME/.cache/spiderc, else /tmp/spiderc-cache.
 std::string defaultCacheDir();
 
-// Where the runtime's headers and library are: the build tree when spiderc runs from it,
-// else the installed tree around the spiderc executable.
+// Where the runtime's headers and library are: the installed tree around the spiderc
+// executable (../include/spider, ../lib) when it is there, else the build tree spiderc was
+// configured in.
 struct RuntimeLocation {
     std::string include;
     std::string library;

@@ -44,6 +44,8 @@ options:
   -o EXE                   the executable (default: FILE's name without .spider)
   -O0 | -O2                optimisation (default -O2; -O0 adds debug info)
   --cxx=COMPILER           the C++ compiler (default: $CXX, else the configured one)
+  --cache-dir=DIR          the build cache (default: $XDG_CACHE_HOME/spiderc, else
+                           ~/.cache/spiderc)
   --help                   show this help
 
 Exit status: 0 success, 1 errors in FILE or a failed build, 2 usage error, 3 internal error.
@@ -56,6 +58,8 @@ Builds FILE (cached) and runs the crawler with CRAWLER-ARGS (-a NAME=VALUE, -o F
 options:
   -O0 | -O2                optimisation (default -O2)
   --cxx=COMPILER           the C++ compiler (default: $CXX, else the configured one)
+  --cache-dir=DIR          the build cache (default: $XDG_CACHE_HOME/spiderc, else
+                           ~/.cache/spiderc)
   --help                   show this help
 
 Exit status: the crawler's; 1 errors in FILE or a failed build, 2 usage error, 3 internal
@@ -251,6 +255,9 @@ bool parseBuildOption(const std::string& arg, BuildOptions& options, bool& handl
     } else if (arg.rfind("--cxx=", 0) == 0) {
         options.cxx = arg.substr(6);
         return !options.cxx.empty();
+    } else if (arg.rfind("--cache-dir=", 0) == 0) {
+        options.cacheDir = arg.substr(12);
+        return !options.cacheDir.empty();
     } else {
         handled = false;
     }
@@ -323,7 +330,7 @@ int buildCommand(const std::vector<std::string>& args, bool colour, std::ostream
         const std::string& arg = args[i];
         bool handled = false;
         if (!parseBuildOption(arg, options, handled)) {
-            return usageError(err, "build: --cxx needs a compiler", "build");
+            return usageError(err, "build: " + arg + " needs a value", "build");
         }
         if (handled) continue;
         if (arg == "--help" || arg == "-h") {
@@ -362,7 +369,7 @@ int runCommand(const std::vector<std::string>& args, bool colour, std::ostream& 
         }
         bool handled = false;
         if (!parseBuildOption(arg, options.build, handled)) {
-            return usageError(err, "run: --cxx needs a compiler", "run");
+            return usageError(err, "run: " + arg + " needs a value", "run");
         }
         if (handled) continue;
         if (arg == "--help" || arg == "-h") {

@@ -8,7 +8,7 @@ SPIDER_BUILD_PACKAGES=(
     antlr4 libantlr4-runtime-dev
     libfmt-dev catch2 libbenchmark-dev python3-twisted
     libcurl4-openssl-dev libssl-dev libxml2-dev libpcre2-dev libsqlite3-dev libhiredis-dev
-    libidn2-dev time nginx
+    libidn2-dev libicu-dev liblzma-dev zlib1g-dev time nginx
     python3 python3-parsel python3-scrapy python3-protego python3-cryptography redis-server
 )
 

@@ -3,6 +3,9 @@
 server on a free 127.0.0.1 port, and compare the items with the expectations checked in
 under tests/codegen/expected/ (as multisets: crawl order does not matter, counts do).
 
+--cxx COMPILER (repeatable) builds and crawls every program with each C++ compiler in turn
+(`spiderc build --cxx=COMPILER`); without it, spiderc's configured compiler is used.
+
 Each expectation file holds one JSON object per line, canonical (sorted keys), with the
 server's address replaced by http://SITE. SPIDERC_UPDATE_GOLDENS=1 rewrites them.
 """
@@ -46,6 +49,62 @@ def canonical(line, base):
     return json.dumps(obj, sort_keys=True, ensure_ascii=False).replace(base, "http://SITE")
 
 
+def crawl_all(args, repo, env, base, cxx, update, failures):
+    """Builds every program of RUNS with `cxx` (None: spiderc's default compiler), crawls,
+    and appends what went wrong to `failures`."""
+    label = os.path.basename(cxx) if cxx else "default"
+    work = os.path.join(args.work, label) if cxx else args.work
+    os.makedirs(work, exist_ok=True)
+    built = {}
+    for program, spider, extra, source in RUNS:
+        exe = os.path.join(work, program)
+        if program not in built:
+            argv = [args.spiderc, "build", os.path.join(repo, source), "-o", exe]
+            if cxx:
+                argv.append("--cxx=" + cxx)
+            result = subprocess.run(argv, env=env, capture_output=True, text=True)
+            if result.returncode != 0:
+                failures.append("%s [%s]: spiderc build failed:\n%s" % (source, label,
+                                                                        result.stderr))
+                built[program] = False
+                continue
+            built[program] = True
+        if not built[program]:
+            continue
+        name = program if spider is None else "%s_%s" % (program, spider)
+        out = os.path.join(work, name + ".jsonl")
+        if os.path.exists(out):
+            os.remove(out)
+        argv = [exe] + ([spider] if spider else []) + [a.format(base=base) for a in extra]
+        argv += ["-O", out, "-s", "log_level=WARNING"]
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            failures.append("%s [%s]: the crawler exited %d:\n%s" % (
+                name, label, result.returncode, result.stderr[-3000:]))
+            continue
+        with open(out, encoding="utf-8") as f:
+            got = sorted(canonical(line, base) for line in f if line.strip())
+        expected_path = os.path.join(args.expected, name + ".jsonl")
+        if update:
+            os.makedirs(args.expected, exist_ok=True)
+            with open(expected_path, "w", encoding="utf-8") as f:
+                f.writelines(line + "\n" for line in got)
+            print("updated", expected_path, len(got), "items")
+            continue
+        if not os.path.exists(expected_path):
+            failures.append("%s: no expectation %s" % (name, expected_path))
+            continue
+        with open(expected_path, encoding="utf-8") as f:
+            want = [line.rstrip("\n") for line in f if line.strip()]
+        missing = collections.Counter(want) - collections.Counter(got)
+        extra_items = collections.Counter(got) - collections.Counter(want)
+        if missing or extra_items:
+            failures.append("%s [%s]: items differ\n  missing: %s\n  unexpected: %s" % (
+                name, label, list(missing.elements())[:5], list(extra_items.elements())[:5]))
+        else:
+            print("ok", name, "[%s]" % label, len(got), "items")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--spiderc", required=True)
@@ -53,7 +112,10 @@ def main():
     parser.add_argument("--expected", required=True)
     parser.add_argument("--fixtures", required=True)
     parser.add_argument("--work", required=True)
+    parser.add_argument("--cxx", action="append", default=[],
+                        help="build with this C++ compiler (repeatable; default: spiderc's)")
     args = parser.parse_args()
+    compilers = args.cxx or [None]
     repo = os.path.dirname(os.path.abspath(args.samples))
     update = os.environ.get("SPIDERC_UPDATE_GOLDENS") == "1"
     os.makedirs(args.work, exist_ok=True)
@@ -73,51 +135,8 @@ def main():
             print("fixture server did not start:", first)
             return 1
         base = "http://127.0.0.1:%s" % first[1]
-        built = {}
-        for program, spider, extra, source in RUNS:
-            exe = os.path.join(args.work, program)
-            if program not in built:
-                result = subprocess.run([args.spiderc, "build", os.path.join(repo, source), "-o",
-                                         exe], env=env, capture_output=True, text=True)
-                if result.returncode != 0:
-                    failures.append("%s: spiderc build failed:\n%s" % (source, result.stderr))
-                    built[program] = False
-                    continue
-                built[program] = True
-            if not built[program]:
-                continue
-            name = program if spider is None else "%s_%s" % (program, spider)
-            out = os.path.join(args.work, name + ".jsonl")
-            if os.path.exists(out):
-                os.remove(out)
-            argv = [exe] + ([spider] if spider else []) + [a.format(base=base) for a in extra]
-            argv += ["-O", out, "-s", "log_level=WARNING"]
-            result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
-            if result.returncode != 0:
-                failures.append("%s: the crawler exited %d:\n%s" % (name, result.returncode,
-                                                                   result.stderr[-3000:]))
-                continue
-            with open(out, encoding="utf-8") as f:
-                got = sorted(canonical(line, base) for line in f if line.strip())
-            expected_path = os.path.join(args.expected, name + ".jsonl")
-            if update:
-                os.makedirs(args.expected, exist_ok=True)
-                with open(expected_path, "w", encoding="utf-8") as f:
-                    f.writelines(line + "\n" for line in got)
-                print("updated", expected_path, len(got), "items")
-                continue
-            if not os.path.exists(expected_path):
-                failures.append("%s: no expectation %s" % (name, expected_path))
-                continue
-            with open(expected_path, encoding="utf-8") as f:
-                want = [line.rstrip("\n") for line in f if line.strip()]
-            missing = collections.Counter(want) - collections.Counter(got)
-            extra_items = collections.Counter(got) - collections.Counter(want)
-            if missing or extra_items:
-                failures.append("%s: items differ\n  missing: %s\n  unexpected: %s" % (
-                    name, list(missing.elements())[:5], list(extra_items.elements())[:5]))
-            else:
-                print("ok", name, len(got), "items")
+        for cxx in compilers:
+            crawl_all(args, repo, env, base, cxx, update, failures)
     finally:
         server.stdin.close()
         try:
