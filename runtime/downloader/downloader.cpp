@@ -7,6 +7,7 @@
 #include "engine/settings.h"
 #include "engine/stats.h"
 #include "http/client.h"
+#include "http/referer.h"
 #include "http/url.h"
 #include "reactor/reactor.h"
 
@@ -104,6 +105,70 @@ std::string describe(const Request& request) {
     return "<" + request.method + " " + request.url + ">";
 }
 
+bool isRedirectStatus(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Scrapy's RedirectMiddleware leaves a redirect alone when the request asked to see that
+// status (handle_httpstatus_list / handle_httpstatus_all) or not to be redirected.
+bool wantsRedirectResponse(const Request& request, int status) {
+    if (const Value* v = request.meta.find("dont_redirect"); v && v->truthy()) {
+        return true;
+    }
+    if (const Value* v = request.meta.find("handle_httpstatus_all"); v && v->truthy()) {
+        return true;
+    }
+    if (const Value* v = request.meta.find("handle_httpstatus_list")) {
+        if (const ValueList* statuses = v->getList()) {
+            return std::any_of(statuses->begin(), statuses->end(),
+                               [&](const Value& s) { return s.isInt() && s.asInt() == status; });
+        }
+    }
+    return false;
+}
+
+std::string schemeOf(std::string_view url) {
+    std::string scheme;
+    for (char c : url.substr(0, url.find(':'))) {
+        scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return scheme;
+}
+
+void eraseHeaders(HeaderList& headers, bool (*match)(std::string_view name)) {
+    std::erase_if(headers, [match](const auto& header) { return match(header.first); });
+}
+
+// The request for the next hop of a redirect (Scrapy's _build_redirect_request plus its
+// method rules), from the request that got `status` and the absolute `target`: 303 (but
+// for HEAD) and a POST answered by 301/302 become a GET without body or Content-* headers;
+// Cookie goes when the host changes and Authorization when the scheme or host does.
+Request redirectRequest(Request request, int status, std::string target) {
+    std::string fromHost = hostOf(request.url);
+    std::string fromScheme = schemeOf(request.url);
+    request.url = std::move(target);
+    bool toGet = (status == 303 && request.method != "HEAD") ||
+                 ((status == 301 || status == 302) && request.method == "POST");
+    if (toGet) {
+        request.method = "GET";
+        request.body.clear();
+        eraseHeaders(request.headers, [](std::string_view name) {
+            return name.size() >= 8 && equalsIgnoreCase(name.substr(0, 8), "Content-");
+        });
+    }
+    std::string toHost = hostOf(request.url);
+    if (toHost != fromHost) {
+        eraseHeaders(request.headers,
+                     [](std::string_view name) { return equalsIgnoreCase(name, "Cookie"); });
+    }
+    if (toHost != fromHost || schemeOf(request.url) != fromScheme) {
+        eraseHeaders(request.headers, [](std::string_view name) {
+            return equalsIgnoreCase(name, "Authorization");
+        });
+    }
+    return request;
+}
+
 } // namespace
 
 struct Downloader::Impl {
@@ -141,6 +206,15 @@ struct Downloader::Impl {
         bool robotsFetch = false;
         bool cancelling = false;
         std::string label; // describe(request), kept while the request is with the transport
+        // Redirects: whether to follow them (the transport never does), whether the slot
+        // key came from the user's meta (then every hop keeps it), the request as fetch()
+        // got it (kept from the first hop on, for the final Response::request), and the
+        // URLs and statuses that redirected so far.
+        bool followRedirects = true;
+        bool userSlot = false;
+        std::optional<Request> original;
+        std::vector<std::string> redirectUrls;
+        std::vector<int> redirectStatuses;
     };
 
     struct RobotsEntry {
@@ -170,6 +244,13 @@ struct Downloader::Impl {
         }
         obeyRobots = settings.robotstxt_obey;
         userAgent = settings.user_agent;
+        ipConcurrency = static_cast<int>(std::clamp<std::int64_t>(
+            settings.concurrent_requests_per_ip, 0, std::numeric_limits<int>::max()));
+        redirectEnabled = settings.redirect_enabled;
+        maxRedirects = static_cast<int>(
+            std::clamp<std::int64_t>(settings.redirect_max_times, 0, 100000));
+        refererEnabled = settings.referer_enabled;
+        failOnDataLoss = settings.download_fail_on_dataloss;
         if (settings.autothrottle_enabled) {
             AutoThrottle at;
             at.minDelay = downloadDelay;
@@ -220,7 +301,25 @@ struct Downloader::Impl {
         if (const Value* key = request.meta.find("download_slot"); key && key->isString()) {
             return key->asString();
         }
-        return hostOf(request.url);
+        std::string host = hostOf(request.url);
+        if (ipConcurrency > 0) {
+            // Scrapy's dnscache.get(host, host): the address once a response told it.
+            if (auto ip = hostIps.find(host); ip != hostIps.end()) {
+                return ip->second;
+            }
+        }
+        return host;
+    }
+
+    // Remembers the address a host answered from, for per-IP slots.
+    void learnAddress(const Response& response) {
+        if (ipConcurrency <= 0 || response.ipAddress.empty()) {
+            return;
+        }
+        if (hostIps.size() >= kMaxKnownHosts) {
+            hostIps.clear(); // a bound, like Scrapy's LocalCache(10000)
+        }
+        hostIps.insert_or_assign(hostOf(response.url), response.ipAddress);
     }
 
     Slot& slotFor(const std::string& key) {
@@ -228,7 +327,7 @@ struct Downloader::Impl {
         if (it == slots.end()) {
             auto slot = std::make_unique<Slot>();
             slot->key = key;
-            slot->concurrency = domainConcurrency;
+            slot->concurrency = ipConcurrency > 0 ? ipConcurrency : domainConcurrency;
             slot->delay = throttle ? throttle->initialDelay() : downloadDelay;
             slot->lastSeen = time.seconds();
             it = slots.emplace(key, std::move(slot)).first;
@@ -319,6 +418,12 @@ struct Downloader::Impl {
         p.startedAt = time.seconds();
         slot.lastSeen = p.startedAt;
         p.request.meta.set("download_slot", slot.key);
+        // The downloader follows redirects itself, one hop at a time (see redirect()).
+        p.request.followRedirects = false;
+        if (!p.request.failOnDataLoss) {
+            const Value* meta = p.request.meta.find("download_fail_on_dataloss");
+            p.request.failOnDataLoss = meta && meta->isBool() ? meta->asBool() : failOnDataLoss;
+        }
         stats.inc("downloader/request_count");
         stats.inc("downloader/request_method_count/" + p.request.method);
         p.label = describe(p.request);
@@ -356,8 +461,9 @@ struct Downloader::Impl {
         slot.lastSeen = now;
 
         std::optional<Outcome<Response>> outcome;
+        bool hop = false;
         if (result.ok()) {
-            outcome = onResponse(p, slot, std::move(result.response()), now);
+            outcome = onResponse(p, slot, std::move(result.response()), now, hop);
         } else {
             outcome = onFailure(p, std::move(result.failure()));
         }
@@ -365,6 +471,8 @@ struct Downloader::Impl {
         processQueue(slot);
         if (outcome) {
             complete(id, std::move(*outcome));
+        } else if (hop) {
+            startHop(id);
         } else {
             notifyCapacity();
         }
@@ -372,20 +480,35 @@ struct Downloader::Impl {
 
     // The Response to deliver, or nullopt when a retry was scheduled.
     std::optional<Outcome<Response>> onResponse(Pending& p, Slot& slot, Response response,
-                                                double now) {
+                                                double now, bool& hop) {
         stats.inc("downloader/response_count");
         stats.inc("downloader/response_status_count/" + std::to_string(response.status));
         stats.inc("downloader/response_bytes", static_cast<std::int64_t>(response.body.size()));
         double latency =
             response.timing.startTransfer > 0 ? response.timing.startTransfer : now - p.startedAt;
         response.request.meta.set("download_latency", latency);
+        response.request.followRedirects = p.followRedirects;
+        learnAddress(response);
         if (throttle) {
             slot.delay = throttle->nextDelay(slot.delay, latency, response.status);
         }
+        if (response.dataLoss) {
+            stats.inc("downloader/response_dataloss_count");
+            logger.warning(kLogName, "Got data loss in " + response.url +
+                                         ": the body is shorter than its Content-Length "
+                                         "(kept because download_fail_on_dataloss is off)");
+        }
         int status = response.status;
+        if (isRedirectStatus(status) && p.followRedirects && redirectEnabled &&
+            !wantsRedirectResponse(response.request, status)) {
+            if (auto location = response.header("Location")) {
+                std::string target(*location);
+                return redirect(p, std::move(response), std::move(target), hop);
+            }
+        }
         if (std::find(retryCodes.begin(), retryCodes.end(), status) == retryCodes.end() ||
             maxRetriesFor(response.request) == 0) {
-            return Outcome<Response>(std::move(response));
+            return finalResponse(p, std::move(response));
         }
         std::optional<double> retryAfter;
         if (status == 429 || status == 503) {
@@ -401,15 +524,151 @@ struct Downloader::Impl {
                                        " with Retry-After " + formatSeconds(*retryAfter) +
                                        " s, more than the " + formatSeconds(retryAfterMax) +
                                        " s allowed");
-            return Outcome<Response>(std::move(response));
+            return finalResponse(p, std::move(response));
         }
         if (p.retries >= maxRetriesFor(response.request)) {
             giveUp(response.request, p.retries, reason);
-            return Outcome<Response>(std::move(response));
+            return finalResponse(p, std::move(response));
         }
         p.request = std::move(response.request);
         scheduleRetry(p, reason, retryAfter, now);
         return std::nullopt;
+    }
+
+    // ---- redirects ----------------------------------------------------------------------
+
+    // The Response fetch() delivers: after redirects, it carries the chain and the request
+    // as fetch() got it (plus what the downloader adds to meta), not the last hop's.
+    Outcome<Response> finalResponse(Pending& p, Response response) {
+        if (!p.redirectUrls.empty()) {
+            ValueMap meta = std::move(response.request.meta);
+            response.request = std::move(*p.original);
+            p.original.reset();
+            for (const auto& [key, value] : meta) {
+                response.request.meta.set(key, value);
+            }
+            response.redirectUrls = p.redirectUrls;
+        }
+        return Outcome<Response>(std::move(response));
+    }
+
+    // A failure of hop `request` as the client would report it.
+    Outcome<Response> hopFailure(HttpFailureKind kind, Request request, std::string detail) {
+        HttpFailure failure;
+        failure.kind = kind;
+        failure.url = request.url;
+        failure.message = std::string(toString(kind)) + ": " + detail;
+        failure.request = std::move(request);
+        stats.inc("downloader/exception_count");
+        stats.inc("downloader/exception_type_count/" + failureTypeName(kind));
+        std::string context = "downloading " + failure.request.url;
+        return Outcome<Response>(Failure(HttpFailureError(std::move(failure)), std::move(context)));
+    }
+
+    // Scrapy's RedirectMiddleware for a 301/302/303/307/308 with a Location: builds the next
+    // hop's request into p.request (the hop is queued by startHop once onResult is done
+    // with the old slot) or fails the download (bad target, too many redirects, a loop).
+    std::optional<Outcome<Response>> redirect(Pending& p, Response response, std::string location,
+                                              bool& hop) {
+        const std::string& from = response.url;
+        std::optional<std::string> target = urljoin(from, location);
+        if (!target) {
+            return hopFailure(HttpFailureKind::BadUrl, std::move(response.request),
+                              "malformed redirect location '" + location + "' from " + from);
+        }
+        if (std::optional<std::string> problem = httpUrlError(*target)) {
+            return hopFailure(HttpFailureKind::BadScheme, std::move(response.request),
+                              "redirect from " + from + " to '" + *target + "' not followed: " +
+                                  *problem);
+        }
+        auto seen = std::count(p.redirectUrls.begin(), p.redirectUrls.end(), from);
+        if (seen >= 2) {
+            // A URL redirecting for the third time is a loop: stop now rather than after
+            // redirect_max_times round trips. (Twice is allowed: a login bounce may set a
+            // cookie and send the client back.)
+            return hopFailure(HttpFailureKind::TooManyRedirects, std::move(response.request),
+                              "redirect loop: " + from + " redirected " +
+                                  std::to_string(seen + 1) + " times while fetching " +
+                                  (p.original ? p.original->url : from));
+        }
+        if (static_cast<int>(p.redirectUrls.size()) >= maxRedirects) {
+            logger.debug(kLogName, "Discarding " + describe(response.request) +
+                                       ": max redirections reached");
+            return hopFailure(HttpFailureKind::TooManyRedirects, std::move(response.request),
+                              "maximum (" + std::to_string(maxRedirects) +
+                                  ") redirects followed, refusing the redirect from " + from +
+                                  " to " + *target);
+        }
+        if (!p.original) {
+            p.original = response.request; // the first hop is the request fetch() got
+        }
+        Request next = redirectRequest(std::move(response.request), response.status, *target);
+        p.redirectUrls.push_back(from);
+        p.redirectStatuses.push_back(response.status);
+        ValueList urls;
+        ValueList reasons;
+        for (std::size_t i = 0; i < p.redirectUrls.size(); ++i) {
+            urls.emplace_back(p.redirectUrls[i]);
+            reasons.emplace_back(static_cast<std::int64_t>(p.redirectStatuses[i]));
+        }
+        next.meta.set("redirect_times", static_cast<std::int64_t>(p.redirectUrls.size()));
+        next.meta.set("redirect_ttl",
+                      static_cast<std::int64_t>(maxRedirects) -
+                          static_cast<std::int64_t>(p.redirectUrls.size()));
+        next.meta.set("redirect_urls", Value(std::move(urls)));
+        next.meta.set("redirect_reasons", Value(std::move(reasons)));
+        if (!p.userSlot) {
+            next.meta.erase("download_slot"); // the new host's slot, not the old one's
+        }
+        next.priority += 2; // Scrapy's REDIRECT_PRIORITY_ADJUST
+        if (refererEnabled) {
+            updateRefererForRedirect(next);
+        }
+        if (logger.enabled(LogLevel::Debug)) {
+            logger.debug(kLogName, "Redirecting (" + std::to_string(response.status) + ") to " +
+                                       describe(next) + " from " + describe(*p.original));
+        }
+        p.request = std::move(next);
+        hop = true;
+        return std::nullopt;
+    }
+
+    // Sends the hop built by redirect() through the rules a new request meets: the
+    // redirect filter (offsite), robots.txt and its own host's slot.
+    void startHop(std::uint64_t id) {
+        auto it = pending.find(id);
+        if (it == pending.end()) {
+            return;
+        }
+        Pending& p = *it->second;
+        release(p);
+        if (redirectFilter && !p.robotsFetch && !p.request.dontFilter) {
+            std::function<bool(const Request&)> filter = redirectFilter; // may replace itself
+            std::weak_ptr<bool> guard = alive;
+            bool allowed = filter(p.request);
+            if (guard.expired()) {
+                return;
+            }
+            it = pending.find(id);
+            if (it == pending.end()) {
+                return;
+            }
+            if (!allowed) {
+                std::string what = "Filtered offsite redirect to '" + hostOf(p.request.url) +
+                                   "': " + describe(p.request) + " (redirected from " +
+                                   p.redirectUrls.back() + ")";
+                logger.debug(kLogName, what);
+                stats.inc("redirect/filtered");
+                complete(id, Outcome<Response>(Failure(IgnoreRequest(what),
+                                                       "downloading " + p.request.url)));
+                return;
+            }
+        }
+        std::weak_ptr<bool> guard = alive;
+        route(p);
+        if (!guard.expired()) {
+            notifyCapacity();
+        }
     }
 
     std::optional<Outcome<Response>> onFailure(Pending& p, HttpFailure failure) {
@@ -740,6 +999,14 @@ struct Downloader::Impl {
     double retryAfterMax = 60;
     bool obeyRobots = false;
     std::string userAgent;
+    int ipConcurrency = 0; // concurrent_requests_per_ip; > 0: slots per IP address
+    bool redirectEnabled = true;
+    int maxRedirects = 20;
+    bool refererEnabled = true;
+    bool failOnDataLoss = true;
+    std::function<bool(const Request&)> redirectFilter;
+    static constexpr std::size_t kMaxKnownHosts = 10000;
+    std::unordered_map<std::string, std::string> hostIps; // host -> address it answered from
     std::optional<AutoThrottle> throttle;
     std::mt19937_64 rng;
 
@@ -773,7 +1040,12 @@ Downloader::Downloader(ReactorTime& time, DownloadTransport& transport, const Se
 Downloader::~Downloader() = default;
 
 Deferred<Response> Downloader::fetch(Request request) {
+    bool follow = request.followRedirects;
+    const Value* slot = request.meta.find("download_slot");
+    bool userSlot = slot && slot->isString();
     Impl::Pending& p = impl_->add(std::move(request));
+    p.followRedirects = follow;
+    p.userSlot = userSlot;
     Deferred<Response> result = p.result;
     impl_->route(p);
     return result;
@@ -789,6 +1061,10 @@ bool Downloader::needsBackout() const {
 
 void Downloader::onCapacity(std::function<void()> fn) {
     impl_->onCapacity = std::move(fn);
+}
+
+void Downloader::setRedirectFilter(std::function<bool(const Request&)> allow) {
+    impl_->redirectFilter = std::move(allow);
 }
 
 void Downloader::cancelAll() {

@@ -3,8 +3,9 @@
 // its way to the HTTP client (Scrapy's Downloader plus its retry, robots.txt and
 // AutoThrottle parts). It owns the politeness rules:
 //
-// - Slots: one per host (Scrapy's default key), each with its own concurrency limit
-//   (concurrent_requests_per_domain) and delay (download_delay, randomised 0.5x-1.5x when
+// - Slots: one per host (Scrapy's default key), or per IP address when
+//   concurrent_requests_per_ip > 0, each with its own concurrency limit
+//   (concurrent_requests_per_domain, or concurrent_requests_per_ip) and delay (download_delay, randomised 0.5x-1.5x when
 //   randomize_download_delay; or robots.txt's Crawl-delay when larger and obeyed; or
 //   AutoThrottle's current delay), under a global limit (concurrent_requests).
 // - Retries: retry_http_codes and connection-level failures are retried up to retry_times
@@ -12,6 +13,10 @@
 //   (seconds or HTTP-date) when the server sends one: Scrapy has neither.
 // - robots.txt (robotstxt_obey): fetched once per host before its first request (through the
 //   same slot), cached; disallowed requests fail with ForbiddenByRobots.
+// - Redirects (Scrapy's RedirectMiddleware, done here so every hop meets the same rules):
+//   301/302/303/307/308 with a Location are followed one hop at a time; each hop is a new
+//   transfer that goes through the redirect filter (offsite), robots.txt and its own host's
+//   slot (delay, concurrency), and counts in downloader/request_count like any request.
 // - Stats: downloader/request_count, downloader/response_count,
 //   downloader/response_status_count/N, downloader/exception_count and _type_count/...,
 //   retry/count, retry/reason_count/..., retry/max_reached, robotstxt/...
@@ -36,8 +41,8 @@
 //   max(Retry-After, backoff(n)) and holds the whole slot until then; a Retry-After beyond
 //   retry_after_max (60 s) gives up at once (the response is returned, stats
 //   retry/retry_after_too_long). Retried failures: Timeout, ConnectFailed, DnsFailed,
-//   ConnectionLost, ProtocolError. Never: TooLarge, TooManyRedirects, BadScheme, BadUrl,
-//   InvalidRequest, TlsError, Cancelled, Other. meta["dont_retry"] (bool) turns retries off
+//   ConnectionLost. Never: ProtocolError, TooLarge, TooManyRedirects, BadScheme, BadUrl,
+//   InvalidRequest, TlsError, Cancelled, Other (see isRetryableFailure). meta["dont_retry"] (bool) turns retries off
 //   for one request and meta["max_retry_times"] (int) overrides retry_times. When retries
 //   are exhausted the last Response is returned as a Response and the last failure as a
 //   failure. Stats keys follow Scrapy: retry/reason_count/503 Service Unavailable (Twisted's
@@ -53,6 +58,28 @@
 // - Each attempt's Request (and so Response::request) carries meta["download_slot"],
 //   meta["download_latency"] (seconds to the first response byte) and, on a retry,
 //   meta["retry_times"], as in Scrapy.
+// - Per-IP slots (concurrent_requests_per_ip > 0): the key is the address the host last
+//   answered from (Response::ipAddress), the host name until one did, as Scrapy's
+//   dnscache.get(host, host); each such slot allows concurrent_requests_per_ip transfers.
+// - Redirect hops: followed unless the request's followRedirects is false (the engine sets
+//   it from redirect_enabled and meta dont_redirect), redirect_enabled is off, or meta
+//   handle_httpstatus_list / handle_httpstatus_all asks for that status; a 3xx without
+//   Location is a plain response. The hop is built as Scrapy builds it: URL joined to the
+//   redirecting one; 303 (not HEAD) and a POST answered by 301/302 become GET without body
+//   or Content-* headers; Cookie dropped when the host changes, Authorization when the
+//   scheme or host does; Referer re-checked against the new URL (https -> http drops it)
+//   when referer_enabled; priority + 2; meta redirect_times, redirect_ttl, redirect_urls,
+//   redirect_reasons; meta download_slot dropped unless the caller set it. Failures, all
+//   HttpFailureError and never retried: a target that is not http(s) (BadScheme: "redirect
+//   from U to 'ftp://...' not followed: unsupported scheme 'ftp'"), a malformed Location
+//   (BadUrl), more than redirect_max_times redirects or one URL redirecting a third time
+//   (TooManyRedirects). Retries carry over: a hop that fails is retried as any request, and
+//   the retry count is per fetch(), not per hop. The final Response has redirectUrls (the
+//   URLs that redirected, in order) and Response::request is the request fetch() got, with
+//   the last hop's meta. The dupefilter is never consulted (the downloader has none).
+// - download_fail_on_dataloss (or meta download_fail_on_dataloss): when false, a body
+//   shorter than its Content-Length is delivered with Response::dataLoss set, a WARNING
+//   and downloader/response_dataloss_count, instead of failing with ConnectionLost.
 #include "deferred/deferred.h"
 #include "http/client.h"
 #include "http/request.h"
@@ -76,10 +103,17 @@ class StatsCollector;
 class Logger;
 class HttpClient;
 
-// A request refused by robots.txt (Scrapy's IgnoreRequest from RobotsTxtMiddleware).
-class ForbiddenByRobots : public std::runtime_error {
+// A request the downloader dropped on purpose rather than failed to download (Scrapy's
+// IgnoreRequest): refused by robots.txt, or a redirect to an offsite host.
+class IgnoreRequest : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
+};
+
+// A request refused by robots.txt (Scrapy's IgnoreRequest from RobotsTxtMiddleware).
+class ForbiddenByRobots : public IgnoreRequest {
+  public:
+    using IgnoreRequest::IgnoreRequest;
 };
 
 // How a download that failed in the client reaches a Deferred: the client's HttpFailure as
@@ -136,8 +170,8 @@ class Downloader {
 
     // Queues `request` on its slot; the Deferred fires with the final Response (any status
     // that was not retried away, after redirects) or fails with the download's failure
-    // (HttpFailureError from the client, ForbiddenByRobots, CancelledError). Cancelling the
-    // Deferred removes a queued request or aborts a transfer in flight.
+    // (HttpFailureError, ForbiddenByRobots or another IgnoreRequest, CancelledError).
+    // Cancelling the Deferred removes a queued request or aborts a transfer in flight.
     Deferred<Response> fetch(Request request);
 
     // Requests accepted and not yet finished (queued in slots, waiting for a delay or a
@@ -151,6 +185,14 @@ class Downloader {
     // Calls `fn` whenever a request finishes, so the crawler can pull more from the
     // scheduler (one listener; replaces any earlier one).
     void onCapacity(std::function<void()> fn);
+
+    // Asked about every redirect hop (not dontFilter, not robots.txt's own) before it is
+    // queued, with the hop's request; false drops it: the fetch fails with IgnoreRequest
+    // ("Filtered offsite redirect to 'host': ..."), stats redirect/filtered. The crawler
+    // passes its offsite check (Scheduler::isOffsite) so a redirect cannot leave
+    // allowed_domains. Empty (the default): every hop is allowed. One filter; replaces any
+    // earlier one.
+    void setRedirectFilter(std::function<bool(const Request&)> allow);
 
     // Cancels everything queued or in flight (the second SIGINT).
     void cancelAll();

@@ -14,8 +14,8 @@ bool isRetryableFailure(HttpFailureKind kind) noexcept {
     case HttpFailureKind::ConnectFailed:
     case HttpFailureKind::DnsFailed:
     case HttpFailureKind::ConnectionLost:
-    case HttpFailureKind::ProtocolError:
         return true;
+    case HttpFailureKind::ProtocolError:
     case HttpFailureKind::TooLarge:
     case HttpFailureKind::TooManyRedirects:
     case HttpFailureKind::BadScheme:

@@ -9,10 +9,12 @@
 
 namespace spider {
 
-// Whether a failed transfer may succeed when tried again: Timeout, ConnectFailed, DnsFailed,
-// ConnectionLost and ProtocolError (Scrapy's RetryMiddleware EXCEPTIONS_TO_RETRY). Size
+// Whether a failed transfer may succeed when tried again: Timeout, ConnectFailed, DnsFailed
+// and ConnectionLost (a reset, a truncated body, an empty reply, an HTTP/2 stream error).
+// Protocol violations (bad chunked encoding, oversized headers, undecodable gzip), size
 // limits, redirect limits, bad URLs and schemes, TLS verification and cancellations fail
-// the same way every time.
+// the same way every time. Scrapy retries some protocol errors too (ResponseFailed is in
+// its EXCEPTIONS_TO_RETRY); a server that sends a bad chunk size sends it again.
 bool isRetryableFailure(HttpFailureKind kind) noexcept;
 
 // The wait before retry number `attempt` (1 for the first retry):

@@ -264,6 +264,9 @@ std::string commandLineHelp(const CommandLineSpec& spec) {
             out += padTo(left, 48) + std::string(info.doc) + "\n";
         }
     }
+    out += "\nSee docs/crawler-cli.md (this command line: exit codes, signals, logs, stats) and\n"
+           "docs/settings.md (every setting, with Scrapy's name and default) in spiderc's\n"
+           "source tree.\n";
     return out;
 }
 

@@ -23,7 +23,10 @@ enum Flag : std::uint64_t {
     kMaxSize = 1 << 9,
     kNoRedirects = 1 << 10,
     kUserData = 1 << 11,
-    kAllFlags = (1 << 12) - 1,
+    // failOnDataLoss: set (kDataLossSet) and its value (kFailOnDataLoss).
+    kDataLossSet = 1 << 12,
+    kFailOnDataLoss = 1 << 13,
+    kAllFlags = (1 << 14) - 1,
 };
 
 // Request's meta and cbKwargs may be string maps or ValueMaps (the http layer is moving
@@ -94,6 +97,10 @@ void encodeRequest(std::string& out, const Request& request, NameTable& names,
     if (request.maxSize) flags |= kMaxSize;
     if (!request.followRedirects) flags |= kNoRedirects;
     if (userDataSlot != 0) flags |= kUserData;
+    if (request.failOnDataLoss) {
+        flags |= kDataLossSet;
+        if (*request.failOnDataLoss) flags |= kFailOnDataLoss;
+    }
 
     appendVarint(out, flags);
     appendVarint(out, names.intern(request.callback));
@@ -183,6 +190,8 @@ bool decodeRequest(std::string_view in, const NameTable& names, Request& request
         request.maxSize = static_cast<std::size_t>(maxSize);
     }
     request.followRedirects = (flags & kNoRedirects) == 0;
+    request.failOnDataLoss.reset();
+    if (flags & kDataLossSet) request.failOnDataLoss = (flags & kFailOnDataLoss) != 0;
     userDataSlot = 0;
     if ((flags & kUserData) && (!readVarint(in, userDataSlot) || userDataSlot == 0)) {
         return false;

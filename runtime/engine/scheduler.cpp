@@ -7,8 +7,6 @@
 #include "data/binary.h"
 #include "engine/log.h"
 #include "engine/stats.h"
-#include "http/fingerprint.h"
-#include "http/url.h"
 
 namespace spider {
 
@@ -17,6 +15,7 @@ std::string_view admissionName(Admission admission) {
         case Admission::Queued: return "queued";
         case Admission::Duplicate: return "duplicate";
         case Admission::Offsite: return "offsite";
+        case Admission::UrlTooLong: return "url too long";
         case Admission::TooDeep: return "too deep";
         case Admission::UnsupportedUrl: return "unsupported URL";
     }
@@ -160,12 +159,22 @@ void Scheduler::logDebug(const std::string& message) {
 
 bool Scheduler::isOffsite(const Request& request) {
     if (options_.allowedDomains.empty()) return false;
-    std::string host = hostOf(request.url);
+    if (auto plain = splitPlainHttpUrl(request.url)) return isOffsiteHost(plain->host, request);
+    return isOffsiteHost(hostOf(request.url), request);
+}
+
+bool Scheduler::isOffsiteHost(std::string_view host, const Request& request) {
+    if (options_.allowedDomains.empty()) return false;
+    // domainMatches() ignores case, so the common on-site case needs no lower-cased copy.
     for (const auto& domain : options_.allowedDomains) {
         if (domainMatches(host, domain)) return false;
     }
-    if (!host.empty() && offsiteDomainsSeen_.insert(host).second) {
-        logDebug("Filtered offsite request to '" + host + "': " + describe(request));
+    std::string lowered(host);
+    for (char& c : lowered) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (!lowered.empty() && offsiteDomainsSeen_.insert(lowered).second) {
+        logDebug("Filtered offsite request to '" + lowered + "': " + describe(request));
         stats_.inc("offsite/domains");
     }
     stats_.inc("offsite/filtered");
@@ -173,6 +182,15 @@ bool Scheduler::isOffsite(const Request& request) {
 }
 
 Admission Scheduler::enqueueFromSpider(Request request) {
+    if (options_.urlLengthLimit > 0 && request.url.size() > options_.urlLengthLimit) {
+        if (logger_) {
+            logger_->info(logName_, "Ignoring link (url length > " +
+                                        std::to_string(options_.urlLengthLimit) +
+                                        "): " + request.url);
+        }
+        stats_.inc("urllength/request_ignored_count");
+        return Admission::UrlTooLong;
+    }
     int depth = request.depth;
     if (options_.depthPriority != 0) request.priority -= depth * options_.depthPriority;
     if (options_.depthLimit > 0 && depth > options_.depthLimit) {
@@ -182,29 +200,50 @@ Admission Scheduler::enqueueFromSpider(Request request) {
         return Admission::TooDeep;
     }
     if (options_.depthStatsVerbose) stats_.inc("request_depth_count/" + std::to_string(depth));
-    stats_.max("request_depth_max", Value(depth));
-    if (!request.dontFilter && isOffsite(request)) return Admission::Offsite;
-    return enqueue(std::move(request));
+    // A max with a depth no larger than one already given changes nothing: skip the lookup.
+    if (depth > depthMaxSeen_) {
+        depthMaxSeen_ = depth;
+        stats_.max("request_depth_max", Value(depth));
+    }
+    // The views point into request.url: `request` is not moved while they are in use.
+    std::optional<PlainHttpUrl> plain = splitPlainHttpUrl(request.url);
+    if (!request.dontFilter && !options_.allowedDomains.empty()) {
+        bool offsite = plain ? isOffsiteHost(plain->host, request)
+                             : isOffsiteHost(hostOf(request.url), request);
+        if (offsite) return Admission::Offsite;
+    }
+    return admit(request, plain ? &*plain : nullptr);
 }
 
 Admission Scheduler::enqueue(Request request) {
-    if (auto error = httpUrlError(request.url)) {
-        logDebug("Ignoring request " + describe(request) + ": " + *error);
-        stats_.inc("scheduler/filtered/unsupported_url");
-        return Admission::UnsupportedUrl;
-    }
-    if (!request.dontFilter &&
-        !dupeFilter_.insert(requestFingerprint(request.method, request.url, request.body))) {
-        if (options_.dupefilterDebug) {
-            logDebug("Filtered duplicate request: " + describe(request));
-        } else if (!loggedFirstDuplicate_) {
-            loggedFirstDuplicate_ = true;
-            logDebug("Filtered duplicate request: " + describe(request) +
-                     " - no more duplicates will be shown (see DUPEFILTER_DEBUG to show all "
-                     "duplicates)");
+    std::optional<PlainHttpUrl> plain = splitPlainHttpUrl(request.url);
+    return admit(request, plain ? &*plain : nullptr);
+}
+
+Admission Scheduler::admit(Request& request, const PlainHttpUrl* plain) {
+    if (!plain) {
+        if (auto error = httpUrlError(request.url)) {
+            logDebug("Ignoring request " + describe(request) + ": " + *error);
+            stats_.inc("scheduler/filtered/unsupported_url");
+            return Admission::UnsupportedUrl;
         }
-        stats_.inc("dupefilter/filtered");
-        return Admission::Duplicate;
+    }
+    if (!request.dontFilter) {
+        Fingerprint fingerprint = plain ? fingerprinter_(request.method, *plain, request.body)
+                                        : fingerprinter_(request.method, request.url,
+                                                         request.body);
+        if (!dupeFilter_.insert(fingerprint)) {
+            if (options_.dupefilterDebug) {
+                logDebug("Filtered duplicate request: " + describe(request));
+            } else if (!loggedFirstDuplicate_) {
+                loggedFirstDuplicate_ = true;
+                logDebug("Filtered duplicate request: " + describe(request) +
+                         " - no more duplicates will be shown (see DUPEFILTER_DEBUG to show "
+                         "all duplicates)");
+            }
+            stats_.inc("dupefilter/filtered");
+            return Admission::Duplicate;
+        }
     }
 
     std::uint64_t slot = 0;

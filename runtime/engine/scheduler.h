@@ -15,7 +15,8 @@
 //
 // Stats (Scrapy's keys): scheduler/enqueued(/memory), scheduler/dequeued(/memory),
 // dupefilter/filtered, offsite/filtered, offsite/domains, request_depth_max,
-// request_depth_count/<n> (DEPTH_STATS_VERBOSE), plus depth/filtered and
+// request_depth_count/<n> (DEPTH_STATS_VERBOSE), urllength/request_ignored_count, plus
+// depth/filtered and
 // scheduler/filtered/unsupported_url (this runtime's; Scrapy has none).
 
 #include <cstdint>
@@ -31,7 +32,9 @@
 
 #include "engine/dupefilter.h"
 #include "engine/request_record.h"
+#include "http/fingerprint.h"
 #include "http/request.h"
+#include "http/url.h"
 
 namespace spider {
 
@@ -49,6 +52,10 @@ struct SchedulerOptions {
     // The spider's allowed_domains; empty allows every host. Entries that are URLs or carry
     // a port are ignored with a warning, as Scrapy does.
     std::vector<std::string> allowedDomains;
+    // URLLENGTH_LIMIT (Scrapy's UrlLengthMiddleware): a request from a spider callback with
+    // a longer URL is dropped, logged at INFO ("Ignoring link (url length > 2083): URL") and
+    // counted in urllength/request_ignored_count. 0: no limit.
+    std::size_t urlLengthLimit = 2083;
 };
 
 // Why a request was or was not queued.
@@ -58,6 +65,7 @@ enum class Admission : std::uint8_t {
     Offsite,         // host outside allowed_domains and not dontFilter
     TooDeep,         // depth > depthLimit
     UnsupportedUrl,  // not an absolute http(s) URL
+    UrlTooLong,      // from a callback, longer than urlLengthLimit
 };
 
 std::string_view admissionName(Admission admission);
@@ -73,8 +81,9 @@ public:
     Scheduler& operator=(const Scheduler&) = delete;
 
     // A request yielded by a spider callback (its depth already set by the engine to the
-    // parent response's depth + 1): applies DEPTH_PRIORITY to its priority, drops it when
-    // deeper than depthLimit, drops it when offsite (unless dontFilter), then enqueue().
+    // parent response's depth + 1): drops it when its URL is longer than urlLengthLimit,
+    // applies DEPTH_PRIORITY to its priority, drops it when deeper than depthLimit, drops it
+    // when offsite (unless dontFilter), then enqueue().
     Admission enqueueFromSpider(Request request);
 
     // Any request the engine schedules directly (start requests, retries, redirects): must
@@ -89,6 +98,12 @@ public:
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
 
+    // Whether `request`'s host is outside allowed_domains (dontFilter is not looked at).
+    // Counts offsite/filtered (and offsite/domains, with a DEBUG line, the first time a host
+    // is seen) when it is: the engine also asks it about each redirect hop
+    // (Downloader::setRedirectFilter).
+    bool isOffsite(const Request& request);
+
     const DupeFilter& dupeFilter() const { return dupeFilter_; }
     // Bytes the queued records, their arenas and bookkeeping occupy (not the dupefilter).
     std::size_t memoryBytes() const;
@@ -96,8 +111,12 @@ public:
 private:
     class RecordQueue;
 
-    bool isOffsite(const Request& request);
     void logDebug(const std::string& message);
+    // isOffsite() given the request's host (any case).
+    bool isOffsiteHost(std::string_view host, const Request& request);
+    // enqueue() with the request's URL already split (null when it is not plain): each
+    // link is parsed once however many questions are asked about it.
+    Admission admit(Request& request, const PlainHttpUrl* plain);
 
     SchedulerOptions options_;
     StatsCollector& stats_;
@@ -105,6 +124,8 @@ private:
     std::string logName_;
 
     DupeFilter dupeFilter_;
+    RequestFingerprinter fingerprinter_;
+    int depthMaxSeen_ = -1;  // the largest depth given to stats_.max so far
     bool loggedFirstDuplicate_ = false;
     std::unordered_set<std::string> offsiteDomainsSeen_;
 

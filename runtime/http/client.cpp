@@ -72,17 +72,37 @@ HttpFailureKind kindOf(CURLcode code) {
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_PARTIAL_FILE:
-        return HttpFailureKind::ConnectionLost;
-    case CURLE_WEIRD_SERVER_REPLY:
+    // An HTTP/2 stream reset (REFUSED_STREAM, a GOAWAY while in flight) or a broken HTTP/2
+    // connection is about the connection, not the page: another attempt may well succeed.
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
     case CURLE_HTTP3:
+        return HttpFailureKind::ConnectionLost;
+    case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_BAD_CONTENT_ENCODING:
     case CURLE_RANGE_ERROR:
         return HttpFailureKind::ProtocolError;
     default:
         return HttpFailureKind::Other;
     }
+}
+
+// libcurl reports an invalid chunk-size line and oversized response headers with the same
+// code as a reset connection (CURLE_RECV_ERROR, "Recv failure: ..."), so only its message
+// tells a deterministic protocol violation, which retrying cannot fix, from a lost
+// connection. The phrases are libcurl's own (lib/http_chunks.c, lib/http.c, 7.88).
+HttpFailureKind refineRecvError(HttpFailureKind kind, std::string_view message) {
+    if (kind != HttpFailureKind::ConnectionLost) {
+        return kind;
+    }
+    for (std::string_view marker :
+         {std::string_view("chunked-encoding"), std::string_view("Too large response headers"),
+          std::string_view("Header too long"), std::string_view("Too long response header")}) {
+        if (message.find(marker) != std::string_view::npos) {
+            return HttpFailureKind::ProtocolError;
+        }
+    }
+    return kind;
 }
 
 // Why `url` cannot even be tried, if so. libcurl would guess "http://" for a URL without a
@@ -348,9 +368,22 @@ void HttpClient::configure(Transfer& t) {
     }
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options_.verifyTls ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options_.verifyTls ? 2L : 0L);
+    if (options_.caFile) {
+        curl_easy_setopt(e, CURLOPT_CAINFO, options_.caFile->c_str());
+    }
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      options_.http2 ? static_cast<long>(CURL_HTTP_VERSION_2TLS)
                                     : static_cast<long>(CURL_HTTP_VERSION_1_1));
+    if (options_.http2 && r.url.size() > 6 &&
+        std::equal(r.url.begin(), r.url.begin() + 6, "https:", [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+        // Requests to an https origin started together would each open a connection before
+        // the first handshake tells libcurl it could multiplex them over one HTTP/2
+        // connection; waiting for that answer costs nothing when the server speaks HTTP/1.1
+        // (they then open their own connections as before).
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    }
     curl_easy_setopt(e, CURLOPT_USERAGENT, options_.userAgent.c_str());
     if (options_.proxy) {
         curl_easy_setopt(e, CURLOPT_PROXY, options_.proxy->c_str());
@@ -693,8 +726,13 @@ void HttpClient::finish(Transfer& t, int curlCode) {
     curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &effective);
     std::string finalUrl = effective != nullptr ? effective : t.request.url;
 
-    if (code == CURLE_OK) {
+    // A body shorter than its Content-Length is data loss; with failOnDataLoss off the
+    // truncated body is delivered, flagged (Scrapy's DOWNLOAD_FAIL_ON_DATALOSS = False).
+    const bool dataLoss = code == CURLE_PARTIAL_FILE && !t.abortKind &&
+                          !t.request.failOnDataLoss.value_or(options_.failOnDataLoss);
+    if (code == CURLE_OK || dataLoss) {
         Response response;
+        response.dataLoss = dataLoss;
         long status = 0;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
         response.status = static_cast<int>(status);
@@ -730,8 +768,8 @@ void HttpClient::finish(Transfer& t, int curlCode) {
         failure.kind = *t.abortKind;
         detail = t.abortMessage;
     } else {
-        failure.kind = kindOf(code);
         detail = t.errorBuffer[0] != '\0' ? t.errorBuffer : curl_easy_strerror(code);
+        failure.kind = refineRecvError(kindOf(code), detail);
         detail += " (fetching " + failure.url + ")";
     }
     failure.message = std::string(toString(failure.kind)) + ": " + detail;

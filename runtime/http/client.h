@@ -33,8 +33,10 @@ enum class HttpFailureKind {
     BadUrl,           // malformed URL
     InvalidRequest,   // a method or header that cannot be sent (e.g. contains CR/LF)
     TlsError,         // handshake failed or the certificate did not verify
-    ConnectionLost,   // the server closed or reset the connection mid-response
-    ProtocolError,    // not valid HTTP (bad status line, bad chunking, bad gzip...)
+    ConnectionLost,   // the server closed or reset the connection mid-response (also an
+                      // HTTP/2 stream or connection error): may succeed when tried again
+    ProtocolError,    // not valid HTTP (bad status line, bad chunking, response headers
+                      // over libcurl's limit, bad gzip...): the same every time
     Cancelled,        // HttpClient::cancel
     Other,
 };
@@ -75,6 +77,13 @@ struct HttpClientOptions {
     std::optional<std::string> noProxy; // hosts that bypass the proxy (overrides no_proxy)
     bool compression = true;            // offer and decode gzip, deflate, br, zstd
     bool verifyTls = true;
+    // PEM file of the certificate authorities trusted for TLS (CURLOPT_CAINFO); nullopt: the
+    // system's bundle. Verification stays on either way unless verifyTls is false.
+    std::optional<std::string> caFile;
+    // A body shorter than its Content-Length fails with ConnectionLost (true, Scrapy's
+    // DOWNLOAD_FAIL_ON_DATALOSS default) or is delivered with Response::dataLoss set.
+    // Request::failOnDataLoss overrides it per request.
+    bool failOnDataLoss = true;
     bool http2 = true;                   // HTTP/2 when the server offers it over TLS
     bool cookies = true;                 // one cookie jar for all of this client's transfers
     long maxConnectionsPerHost = 0;      // 0: no limit (the engine's slots limit concurrency)

@@ -10,6 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "http/url.h"
+
+// OpenSSL's opaque digest types (EVP_MD, EVP_MD_CTX), declared here to keep its headers out.
+struct evp_md_st;
+struct evp_md_ctx_st;
+
 namespace spider {
 
 // The 20 raw bytes of a SHA-1; stored as is by dupefilters (hex would double the size).
@@ -25,6 +31,31 @@ using Fingerprint = std::array<std::uint8_t, 20>;
 // fingerprint of its own.
 Fingerprint requestFingerprint(std::string_view method, std::string_view url,
                                std::string_view body = {}, bool keepFragments = false);
+
+// requestFingerprint() for many requests, as the scheduler computes one per link: keeps
+// the SHA-1 implementation (fetched once) and a scratch document between calls, and takes
+// a URL already split by splitPlainHttpUrl() so it is not parsed again. Results equal
+// requestFingerprint()'s byte for byte. Not thread-safe; one per scheduler.
+class RequestFingerprinter {
+public:
+    RequestFingerprinter();
+    ~RequestFingerprinter();
+    RequestFingerprinter(const RequestFingerprinter&) = delete;
+    RequestFingerprinter& operator=(const RequestFingerprinter&) = delete;
+
+    Fingerprint operator()(std::string_view method, std::string_view url,
+                           std::string_view body = {}, bool keepFragments = false);
+    // `url` is the split of the request's URL.
+    Fingerprint operator()(std::string_view method, const PlainHttpUrl& url,
+                           std::string_view body = {}, bool keepFragments = false);
+
+private:
+    Fingerprint digest();
+
+    std::string document_;
+    evp_md_st* sha1_ = nullptr;          // OpenSSL's EVP_MD, fetched once
+    evp_md_ctx_st* context_ = nullptr;   // OpenSSL's EVP_MD_CTX, reused
+};
 
 // Lower-case hex of a fingerprint (40 characters), as Scrapy's `.hex()`.
 std::string toHex(const Fingerprint& fingerprint);

@@ -1,7 +1,8 @@
 #pragma once
 // A request to download (Scrapy's Request): what to fetch and, for the engine, what to do
-// with the answer. The HTTP client reads url, method, headers, body, timeout, maxSize and
-// followRedirects; everything else rides along for the scheduler and the scraper.
+// with the answer. The HTTP client reads url, method, headers, body, timeout, maxSize,
+// followRedirects and failOnDataLoss; everything else rides along for the scheduler and the
+// scraper.
 #include "data/value.h"
 
 #include <map>
@@ -46,7 +47,12 @@ struct Request {
     // download_maxsize and dont_redirect meta keys).
     std::optional<double> timeout;      // seconds for the whole transfer
     std::optional<std::size_t> maxSize; // bytes; 0 means no limit
+    // HttpClient follows redirects itself when true. The Downloader instead follows them one
+    // hop at a time (robots.txt, offsite and slot rules per hop) and hands the client every
+    // hop with this false.
     bool followRedirects = true;
+    // Scrapy's download_fail_on_dataloss meta key; nullopt: HttpClientOptions::failOnDataLoss.
+    std::optional<bool> failOnDataLoss;
 };
 
 } // namespace spider

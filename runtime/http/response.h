@@ -31,6 +31,9 @@ struct Response {
     std::vector<std::string> redirectUrls;
     ResponseTiming timing;
     long newConnections = 0; // connections this transfer opened (0: it reused one)
+    // The body is shorter than the Content-Length announced (delivered only when
+    // failOnDataLoss was off; Scrapy flags such a response "dataloss").
+    bool dataLoss = false;
 
     // The first value of header `name`, case-insensitive.
     std::optional<std::string_view> header(std::string_view name) const {

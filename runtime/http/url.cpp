@@ -80,10 +80,8 @@ std::string quote(std::string_view bytes, const ByteSet& safe) {
     return out;
 }
 
-// urllib.parse.quote_plus(bytes, safe=''): like quote, with ' ' as '+'.
-std::string quotePlus(std::string_view bytes) {
-    std::string out;
-    out.reserve(bytes.size());
+// urllib.parse.quote_plus(bytes, safe=''): like quote, with ' ' as '+'; appended to `out`.
+void appendQuotePlus(std::string& out, std::string_view bytes) {
     for (char c : bytes) {
         auto b = static_cast<unsigned char>(c);
         if (c == ' ') {
@@ -96,7 +94,6 @@ std::string quotePlus(std::string_view bytes) {
             out += kHexUpper[b & 0xF];
         }
     }
-    return out;
 }
 
 // urllib.parse.unquote_to_bytes: valid %XX escapes decoded, anything else kept as is.
@@ -536,6 +533,11 @@ std::optional<std::string> detail::urljoinWithCurl(std::string_view base, std::s
 }
 
 std::optional<std::string> httpUrlError(std::string_view url) {
+    if (splitPlainHttpUrl(url)) return std::nullopt;
+    return detail::httpUrlErrorGeneral(url);
+}
+
+std::optional<std::string> detail::httpUrlErrorGeneral(std::string_view url) {
     std::string text = stripUrl(url);
     if (text.empty()) return "empty URL";
     std::string scheme = schemeOf(text);
@@ -555,6 +557,11 @@ std::optional<std::string> httpUrlError(std::string_view url) {
 bool isHttpUrl(std::string_view url) { return !httpUrlError(url).has_value(); }
 
 std::string hostOf(std::string_view url) {
+    if (auto plain = splitPlainHttpUrl(url)) return asciiLowered(plain->host);
+    return detail::hostOfGeneral(url);
+}
+
+std::string detail::hostOfGeneral(std::string_view url) {
     CurlUrl handle = parseAbsolute(stripUrl(url));
     if (!handle) return "";
     auto host = getPart(handle.get(), CURLUPART_HOST);
@@ -569,6 +576,147 @@ std::string hostOf(std::string_view url) {
     return asciiLowered(*host);
 }
 
+namespace {
+
+// Characters a plain URL's path, query and fragment may hold: ones every general function
+// leaves alone (w3lib's quoting keeps them, unquoting has no '%' or '+' to act on, libcurl
+// accepts them), so each general function's result follows from the split alone.
+const ByteSet kPlainUrlChars = makeSet("/?#&=:@!$'()*,");
+
+bool isPlainHostChar(char c) {
+    return isAsciiAlpha(c) || isAsciiDigit(c) || c == '-' || c == '_' || c == '.';
+}
+
+// Whether libcurl keeps `host` (plain host characters only) exactly as written. Its
+// ipv4_normalize() rewrites hosts that read as numbers ("127.1", "0x7f.0.0.1", "010.0.0.1")
+// into dotted decimal, but gives up at the first label that does not start with a digit;
+// a dotted quad already in canonical form is rewritten into itself.
+bool libcurlKeepsHost(std::string_view host) {
+    bool labelStart = true;
+    for (char c : host) {
+        if (labelStart && c != '.' && !isAsciiDigit(c)) return true;
+        labelStart = c == '.';
+    }
+    int labels = 0;
+    std::size_t start = 0;
+    while (start <= host.size()) {
+        std::size_t dot = host.find('.', start);
+        if (dot == std::string_view::npos) dot = host.size();
+        std::string_view label = host.substr(start, dot - start);
+        if (label.empty() || label.size() > 3 || (label.size() > 1 && label[0] == '0')) {
+            return false;
+        }
+        int value = 0;
+        for (char c : label) {
+            if (!isAsciiDigit(c)) return false;
+            value = value * 10 + (c - '0');
+        }
+        if (value > 255 || ++labels > 4) return false;
+        start = dot + 1;
+    }
+    return labels == 4;
+}
+
+}  // namespace
+
+std::optional<PlainHttpUrl> splitPlainHttpUrl(std::string_view url) {
+    PlainHttpUrl parts;
+    std::size_t at;
+    if (url.substr(0, 7) == "http://") {
+        parts.scheme = url.substr(0, 4);
+        at = 7;
+    } else if (url.substr(0, 8) == "https://") {
+        parts.scheme = url.substr(0, 5);
+        at = 8;
+    } else {
+        return std::nullopt;
+    }
+    std::size_t end = at;
+    while (end < url.size() && isPlainHostChar(url[end])) ++end;
+    parts.host = url.substr(at, end - at);
+    if (parts.host.empty() || !libcurlKeepsHost(parts.host)) return std::nullopt;
+    if (end < url.size() && url[end] == ':') {
+        at = ++end;
+        while (end < url.size() && isAsciiDigit(url[end])) ++end;
+        parts.port = url.substr(at, end - at);
+        // No leading zero: libcurl would print the port back without it (and 0 is no port).
+        if (parts.port.empty() || parts.port.size() > 5 || parts.port[0] == '0') {
+            return std::nullopt;
+        }
+        unsigned value = 0;
+        for (char c : parts.port) value = value * 10 + static_cast<unsigned>(c - '0');
+        if (value > 65535) return std::nullopt;
+    }
+    if (end < url.size() && url[end] != '/' && url[end] != '?' && url[end] != '#') {
+        return std::nullopt;
+    }
+    std::string_view rest = url.substr(end);
+    for (char c : rest) {
+        if (!kPlainUrlChars[static_cast<unsigned char>(c)]) return std::nullopt;
+    }
+    // urlsplit's order: the fragment goes first, then the query.
+    if (std::size_t hash = rest.find('#'); hash != std::string_view::npos) {
+        parts.fragment = rest.substr(hash + 1);
+        rest = rest.substr(0, hash);
+    }
+    if (std::size_t question = rest.find('?'); question != std::string_view::npos) {
+        parts.query = rest.substr(question + 1);
+        rest = rest.substr(0, question);
+    }
+    parts.path = rest;
+    return parts;
+}
+
+void appendCanonicalUrl(std::string& out, const PlainHttpUrl& url, bool keepFragments) {
+    // canonicalizeUrlGeneral() with every step that is the identity on plain characters
+    // left out: what remains is lower-casing, "/" for an empty path and the query sort.
+    out += url.scheme;
+    out += "://";
+    for (char c : url.host) out += asciiLower(c);
+    if (!url.port.empty()) {
+        out += ':';
+        out += url.port;
+    }
+    if (url.path.empty()) {
+        out += '/';
+    } else {
+        out += url.path;
+    }
+    if (!url.query.empty()) {
+        // parse_qsl with blank values kept; no '+' nor '%' to decode. Byte order of the
+        // views is the order of the (name, value) byte strings w3lib sorts.
+        std::vector<std::pair<std::string_view, std::string_view>> arguments;
+        std::size_t start = 0;
+        while (start <= url.query.size()) {
+            std::size_t end = url.query.find('&', start);
+            if (end == std::string_view::npos) end = url.query.size();
+            std::string_view field = url.query.substr(start, end - start);
+            if (!field.empty()) {
+                std::size_t equals = field.find('=');
+                if (equals == std::string_view::npos) {
+                    arguments.emplace_back(field, std::string_view());
+                } else {
+                    arguments.emplace_back(field.substr(0, equals), field.substr(equals + 1));
+                }
+            }
+            start = end + 1;
+        }
+        std::sort(arguments.begin(), arguments.end());
+        char separator = '?';
+        for (const auto& [name, value] : arguments) {
+            out += separator;
+            separator = '&';
+            appendQuotePlus(out, name);
+            out += '=';
+            appendQuotePlus(out, value);
+        }
+    }
+    if (keepFragments && !url.fragment.empty()) {
+        out += '#';
+        out += url.fragment;
+    }
+}
+
 bool domainMatches(std::string_view host, std::string_view allowedDomain) {
     if (allowedDomain.empty() || host.size() < allowedDomain.size()) return false;
     auto equalIgnoringCase = [](std::string_view a, std::string_view b) {
@@ -581,6 +729,16 @@ bool domainMatches(std::string_view host, std::string_view allowedDomain) {
 }
 
 std::optional<std::string> canonicalizeUrl(std::string_view url, bool keepFragments) {
+    if (auto plain = splitPlainHttpUrl(url)) {
+        std::string out;
+        appendCanonicalUrl(out, *plain, keepFragments);
+        return out;
+    }
+    return detail::canonicalizeUrlGeneral(url, keepFragments);
+}
+
+std::optional<std::string> detail::canonicalizeUrlGeneral(std::string_view url,
+                                                          bool keepFragments) {
     // canonicalize_url: _strip, urlparse, _safe_ParseResult, then per-part normalisation.
     auto split = pyUrlsplit(stripUrl(url));
     if (!split) return std::nullopt;
@@ -617,9 +775,9 @@ std::optional<std::string> canonicalizeUrl(std::string_view url, bool keepFragme
     std::string sortedQuery;
     for (const auto& [name, value] : arguments) {
         if (!sortedQuery.empty()) sortedQuery += '&';
-        sortedQuery += quotePlus(name);
+        appendQuotePlus(sortedQuery, name);
         sortedQuery += '=';
-        sortedQuery += quotePlus(value);
+        appendQuotePlus(sortedQuery, value);
     }
 
     // 2. The path decoded and encoded again; %2F and %3F stay escaped so that decoding

@@ -83,9 +83,41 @@ std::optional<std::string> canonicalizeUrl(std::string_view url, bool keepFragme
 // std::nullopt where w3lib raises (bad port, malformed bracketed host).
 std::optional<std::string> safeUrlString(std::string_view url);
 
+// A URL split once, for the per-link work of the scheduler (offsite host, validity,
+// canonical form), which is the crawl's hottest URL code. Only "plain" URLs are split:
+//   - the scheme `http` or `https`, in lower case, then "://";
+//   - a host of ASCII letters, digits, '-', '_' and '.', which is either a dotted-decimal
+//     IPv4 address written canonically or has a label starting with a non-digit (so
+//     libcurl will not rewrite it as a numeric IPv4 form such as "0x7f.1");
+//   - an optional ":port" of 1 to 5 digits, no leading zero, at most 65535;
+//   - a path, query and fragment of unreserved characters and "/?#&=:@!$'()*," only (no
+//     '%', '+', ';', spaces, controls or non-ASCII).
+// For such a URL httpUrlError() gives no error, hostOf() gives `host` lower-cased and
+// canonicalizeUrl() gives what appendCanonicalUrl() appends: the general functions use this
+// split themselves, so the two paths cannot disagree. Any other URL gives std::nullopt and
+// the general functions handle it. The views point into the string given.
+struct PlainHttpUrl {
+    std::string_view scheme;    // "http" or "https"
+    std::string_view host;      // as written (any case)
+    std::string_view port;      // the digits, or empty when there is none
+    std::string_view path;      // from the '/' that ends the authority; may be empty
+    std::string_view query;     // after the first '?' (before any '#'), without it
+    std::string_view fragment;  // after the first '#', without it
+};
+std::optional<PlainHttpUrl> splitPlainHttpUrl(std::string_view url);
+
+// Appends canonicalizeUrl(url, keepFragments) of a plain URL to `out`. Allocates nothing
+// beyond `out`'s growth unless the URL has a query (whose arguments are sorted).
+void appendCanonicalUrl(std::string& out, const PlainHttpUrl& url, bool keepFragments = false);
+
 namespace detail {
 // urljoin() always through libcurl, never the UrlJoiner fast path (tests compare the two).
 std::optional<std::string> urljoinWithCurl(std::string_view base, std::string_view ref);
+// httpUrlError(), hostOf() and canonicalizeUrl() without the PlainHttpUrl fast path (tests
+// check that both paths agree).
+std::optional<std::string> httpUrlErrorGeneral(std::string_view url);
+std::string hostOfGeneral(std::string_view url);
+std::optional<std::string> canonicalizeUrlGeneral(std::string_view url, bool keepFragments);
 }  // namespace detail
 
 }  // namespace spider

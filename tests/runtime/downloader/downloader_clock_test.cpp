@@ -4,6 +4,7 @@
 #include "engine/log.h"
 #include "engine/settings.h"
 #include "engine/stats.h"
+#include "http/url.h"
 #include "reactor/clock.h"
 
 #include <catch2/catch.hpp>
@@ -68,6 +69,7 @@ class ScriptedTransport final : public DownloadTransport {
         Transfer t = take(url);
         Response response;
         response.url = t.request.url;
+        response.ipAddress = ip;
         response.status = status;
         response.body = std::move(body);
         response.headers = std::move(headers);
@@ -97,9 +99,26 @@ class ScriptedTransport final : public DownloadTransport {
         return times;
     }
 
+    // Ends the oldest transfer of `url` with a redirect to `location`.
+    void redirect(const std::string& url, const std::string& location, int status = 302,
+                  HeaderList extra = {}) {
+        extra.emplace_back("Location", location);
+        respond(url, status, "", std::move(extra));
+    }
+    // The request the transport got for `url` (the oldest one in flight).
+    const Request& requestOf(const std::string& url) const {
+        auto it = std::find_if(active.begin(), active.end(),
+                               [&](auto& t) { return t.request.url == url; });
+        if (it == active.end()) {
+            FAIL("no transfer in flight for " << url);
+        }
+        return it->request;
+    }
+
     std::vector<Transfer> active;
     std::vector<Start> starts;
     int cancels = 0;
+    std::string ip; // Response::ipAddress of every response
 
   private:
     Transfer take(const std::string& url) {
@@ -926,4 +945,330 @@ TEST_CASE("without options the first retry waits the documented default of 0.25 
     CHECK(f.transport.startsOf(kA + "x") == 1);
     f.clock.advance(0.001);
     CHECK(f.transport.startsOf(kA + "x") == 2);
+}
+
+// ---- redirects, one hop at a time ----------------------------------------------------------
+
+TEST_CASE("the downloader follows a redirect itself and the response keeps the chain") {
+    Fixture f;
+    f.make();
+    auto r = f.fetch(kA + "start", ValueMap{{"mine", Value(1)}});
+    REQUIRE(f.transport.has(kA + "start"));
+    CHECK_FALSE(f.transport.requestOf(kA + "start").followRedirects);
+    f.transport.redirect(kA + "start", "/next");
+    REQUIRE(f.transport.has(kA + "next"));
+    f.transport.redirect(kA + "next", "http://a.example/final", 301);
+    f.transport.respond(kA + "final", 200, "done");
+    REQUIRE(r->response);
+    CHECK(r->fired == 1);
+    CHECK(r->response->url == kA + "final");
+    CHECK(r->response->body == "done");
+    CHECK(r->response->redirectUrls == std::vector<std::string>{kA + "start", kA + "next"});
+    // The request fetch() got, with the last hop's meta.
+    const Request& request = r->response->request;
+    CHECK(request.url == kA + "start");
+    CHECK(request.followRedirects);
+    CHECK(request.meta.find("mine")->asInt() == 1);
+    CHECK(request.meta.find("redirect_times")->asInt() == 2);
+    CHECK(request.meta.find("redirect_urls")->asList().size() == 2);
+    CHECK(request.meta.find("redirect_reasons")->asList()[1].asInt() == 301);
+    // Every hop is a request of its own in the stats.
+    CHECK(f.stats.getInt("downloader/request_count") == 3);
+    CHECK(f.stats.getInt("downloader/response_status_count/302") == 1);
+    CHECK(f.stats.getInt("downloader/response_status_count/301") == 1);
+    CHECK(f.downloader->activeCount() == 0);
+}
+
+TEST_CASE("a redirect to another host goes through that host's slot and delay") {
+    Fixture f;
+    f.settings.download_delay = 5.0;
+    f.make();
+    f.fetch(kA + "1");
+    f.fetch(kA + "2");
+    auto r = f.fetch(kB + "1");
+    REQUIRE(f.transport.starts.size() == 2); // a/1 and b/1; a/2 waits for a's delay
+    f.clock.advance(1.0);
+    f.transport.redirect(kA + "1", kB + "moved");
+    // b's slot started b/1 a second ago: the hop waits for b's delay, not a's.
+    CHECK_FALSE(f.transport.has(kB + "moved"));
+    CHECK(f.downloader->slotCount() == 2);
+    f.clock.advance(3.9);
+    CHECK_FALSE(f.transport.has(kB + "moved"));
+    f.clock.advance(0.1);
+    REQUIRE(f.transport.has(kB + "moved"));
+    CHECK(f.transport.requestOf(kB + "moved").meta.find("download_slot")->asString() ==
+          "b.example");
+    (void)r;
+}
+
+TEST_CASE("a download_slot set by the caller is kept by every hop") {
+    Fixture f;
+    f.make();
+    f.fetch(kA + "1", ValueMap{{"download_slot", Value("mine")}});
+    f.transport.redirect(kA + "1", kB + "2");
+    REQUIRE(f.transport.has(kB + "2"));
+    CHECK(f.transport.requestOf(kB + "2").meta.find("download_slot")->asString() == "mine");
+    CHECK(f.downloader->slotDelay("b.example") == -1);
+}
+
+TEST_CASE("each redirect hop is checked against robots.txt") {
+    Fixture f;
+    f.settings.robotstxt_obey = true;
+    f.make();
+    auto r = f.fetch(kA + "page");
+    f.transport.respond(kA + "robots.txt", 404);
+    f.transport.redirect(kA + "page", kB + "private/x");
+    REQUIRE(f.transport.has(kB + "robots.txt"));
+    f.transport.respond(kB + "robots.txt", 200, "User-agent: *\nDisallow: /private/\n");
+    CHECK(f.transport.startsOf(kB + "private/x") == 0);
+    REQUIRE(r->failure);
+    CHECK(r->failure->check<ForbiddenByRobots>());
+    CHECK(r->failure->check<IgnoreRequest>());
+    CHECK(f.stats.getInt("robotstxt/forbidden") == 1);
+    CHECK(f.downloader->activeCount() == 0);
+}
+
+TEST_CASE("the redirect filter drops an offsite hop with IgnoreRequest") {
+    Fixture f;
+    f.make();
+    std::vector<std::string> asked;
+    f.downloader->setRedirectFilter([&](const Request& hop) {
+        asked.push_back(hop.url);
+        return hostOf(hop.url) == "a.example";
+    });
+    auto inside = f.fetch(kA + "1");
+    auto outside = f.fetch(kA + "2");
+    f.transport.redirect(kA + "1", kA + "3");
+    f.transport.redirect(kA + "2", kB + "elsewhere");
+    CHECK(asked == std::vector<std::string>{kA + "3", kB + "elsewhere"});
+    CHECK(f.transport.has(kA + "3"));
+    CHECK(f.transport.startsOf(kB + "elsewhere") == 0);
+    REQUIRE(outside->failure);
+    CHECK(outside->failure->check<IgnoreRequest>());
+    CHECK(std::string(outside->failure->what()).find("Filtered offsite redirect to 'b.example'") !=
+          std::string::npos);
+    CHECK(f.stats.getInt("redirect/filtered") == 1);
+    CHECK_FALSE(inside->fired);
+
+    SECTION("a dont_filter request's hops are not asked about") {
+        Request request;
+        request.url = kA + "4";
+        request.dontFilter = true;
+        f.downloader->fetch(std::move(request));
+        f.transport.redirect(kA + "4", kB + "free");
+        CHECK(f.transport.has(kB + "free"));
+        CHECK(asked.size() == 2);
+    }
+}
+
+TEST_CASE("a POST redirected by 301, 302 or 303 continues as a GET without body or Content "
+          "headers, and by 307 or 308 stays a POST") {
+    auto post = [](Fixture& f, const std::string& url) {
+        Request request;
+        request.url = url;
+        request.method = "POST";
+        request.body = "a=1";
+        request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                           {"Content-Length", "3"},
+                           {"X-Keep", "yes"}};
+        f.downloader->fetch(std::move(request));
+    };
+    for (int status : {301, 302, 303}) {
+        INFO(status);
+        Fixture f;
+        f.make();
+        post(f, kA + "form");
+        f.transport.redirect(kA + "form", "/done", status);
+        const Request& hop = f.transport.requestOf(kA + "done");
+        CHECK(hop.method == "GET");
+        CHECK(hop.body.empty());
+        CHECK_FALSE(findHeader(hop.headers, "Content-Type"));
+        CHECK_FALSE(findHeader(hop.headers, "Content-Length"));
+        CHECK(findHeader(hop.headers, "X-Keep"));
+    }
+    for (int status : {307, 308}) {
+        INFO(status);
+        Fixture f;
+        f.make();
+        post(f, kA + "form");
+        f.transport.redirect(kA + "form", "/done", status);
+        const Request& hop = f.transport.requestOf(kA + "done");
+        CHECK(hop.method == "POST");
+        CHECK(hop.body == "a=1");
+        CHECK(findHeader(hop.headers, "Content-Type"));
+    }
+    SECTION("a HEAD stays a HEAD on a 303") {
+        Fixture f;
+        f.make();
+        Request request;
+        request.url = kA + "h";
+        request.method = "HEAD";
+        f.downloader->fetch(std::move(request));
+        f.transport.redirect(kA + "h", "/h2", 303);
+        CHECK(f.transport.requestOf(kA + "h2").method == "HEAD");
+    }
+}
+
+TEST_CASE("Cookie and Authorization headers do not follow a redirect to another host") {
+    Fixture f;
+    f.make();
+    Request request;
+    request.url = kA + "1";
+    request.headers = {{"Cookie", "s=1"}, {"Authorization", "Basic eDp5"}, {"X-Other", "1"}};
+    f.downloader->fetch(std::move(request));
+    f.transport.redirect(kA + "1", kA + "2");
+    const Request& same = f.transport.requestOf(kA + "2");
+    CHECK(findHeader(same.headers, "Cookie"));
+    CHECK(findHeader(same.headers, "Authorization"));
+    f.transport.redirect(kA + "2", "https://a.example/3");
+    const Request& https = f.transport.requestOf("https://a.example/3");
+    CHECK(findHeader(https.headers, "Cookie"));
+    CHECK_FALSE(findHeader(https.headers, "Authorization"));
+    f.transport.redirect("https://a.example/3", kB + "4");
+    const Request& other = f.transport.requestOf(kB + "4");
+    CHECK_FALSE(findHeader(other.headers, "Cookie"));
+    CHECK(findHeader(other.headers, "X-Other"));
+}
+
+TEST_CASE("a redirect from https to http drops the Referer, unless referer_enabled is off") {
+    for (bool enabled : {true, false}) {
+        INFO(enabled);
+        Fixture f;
+        f.settings.referer_enabled = enabled;
+        f.make();
+        Request request;
+        request.url = "https://a.example/1";
+        request.headers = {{"Referer", "https://a.example/page#top"}};
+        f.downloader->fetch(std::move(request));
+        f.transport.redirect("https://a.example/1", "https://a.example/2");
+        CHECK(findHeader(f.transport.requestOf("https://a.example/2").headers, "Referer") ==
+              std::optional<std::string_view>(enabled ? "https://a.example/page"
+                                                      : "https://a.example/page#top"));
+        f.transport.redirect("https://a.example/2", kB + "3");
+        CHECK(findHeader(f.transport.requestOf(kB + "3").headers, "Referer").has_value() ==
+              !enabled);
+    }
+}
+
+TEST_CASE("redirects end with TooManyRedirects after redirect_max_times or on a loop") {
+    SECTION("the limit") {
+        Fixture f;
+        f.settings.redirect_max_times = 3;
+        f.make();
+        auto r = f.fetch(kA + "0");
+        for (int i = 0; i < 3; ++i) {
+            f.transport.redirect(kA + std::to_string(i), kA + std::to_string(i + 1));
+        }
+        REQUIRE_FALSE(r->fired);
+        f.transport.redirect(kA + "3", kA + "4");
+        REQUIRE(r->failure);
+        REQUIRE(r->failure->check<HttpFailureError>());
+        CHECK(r->failure->trap<HttpFailureError>().kind == HttpFailureKind::TooManyRedirects);
+        CHECK(f.transport.startsOf(kA + "4") == 0);
+        CHECK(f.stats.getInt("downloader/exception_type_count/spider.HttpFailure.TooManyRedirects") ==
+              1);
+        CHECK(f.stats.getInt("retry/count") == 0);
+    }
+    SECTION("a loop") {
+        Fixture f;
+        f.make();
+        auto r = f.fetch(kA + "x");
+        f.transport.redirect(kA + "x", kA + "y");
+        f.transport.redirect(kA + "y", kA + "x");
+        f.transport.redirect(kA + "x", kA + "y");
+        f.transport.redirect(kA + "y", kA + "x");
+        REQUIRE_FALSE(r->fired);
+        f.transport.redirect(kA + "x", kA + "y");
+        REQUIRE(r->failure);
+        CHECK(std::string(r->failure->what()).find("redirect loop") != std::string::npos);
+        CHECK(f.transport.startsOf(kA + "x") == 3);
+    }
+}
+
+TEST_CASE("a redirect to a scheme other than http(s) fails with BadScheme and is not retried") {
+    Fixture f;
+    f.make();
+    auto r = f.fetch(kA + "1");
+    f.transport.redirect(kA + "1", "ftp://a.example/file");
+    REQUIRE(r->failure);
+    REQUIRE(r->failure->check<HttpFailureError>());
+    const auto& failure = r->failure->trap<HttpFailureError>();
+    CHECK(failure.kind == HttpFailureKind::BadScheme);
+    CHECK(std::string(failure.what()).find("ftp://a.example/file") != std::string::npos);
+    CHECK(std::string(failure.what()).find("unsupported scheme 'ftp'") != std::string::npos);
+    CHECK(f.transport.starts.size() == 1);
+}
+
+TEST_CASE("a redirect is returned as it is when the request asks for it") {
+    for (std::string key : {"dont_redirect", "handle_httpstatus_list", "handle_httpstatus_all",
+                            "followRedirects", "redirect_enabled", "no Location"}) {
+        INFO(key);
+        Fixture f;
+        if (key == "redirect_enabled") {
+            f.settings.redirect_enabled = false;
+        }
+        f.make();
+        Request request;
+        request.url = kA + "1";
+        if (key == "dont_redirect" || key == "handle_httpstatus_all") {
+            request.meta.set(key, true);
+        } else if (key == "handle_httpstatus_list") {
+            request.meta.set(key, Value(ValueList{Value(302)}));
+        } else if (key == "followRedirects") {
+            request.followRedirects = false;
+        }
+        std::optional<Response> got;
+        f.downloader->fetch(std::move(request))
+            .addCallbacks([&](Response r) { got = std::move(r); }, [](Failure) {});
+        if (key == "no Location") {
+            f.transport.respond(kA + "1", 302);
+        } else {
+            f.transport.redirect(kA + "1", kA + "2");
+        }
+        REQUIRE(got);
+        CHECK(got->status == 302);
+        CHECK(got->redirectUrls.empty());
+        CHECK(f.transport.startsOf(kA + "2") == 0);
+    }
+}
+
+TEST_CASE("a failed redirect hop is retried with the request's remaining retries") {
+    Fixture f;
+    f.settings.retry_times = 1;
+    f.make();
+    auto r = f.fetch(kA + "1");
+    f.transport.redirect(kA + "1", kA + "2");
+    f.transport.fail(kA + "2", HttpFailureKind::ConnectionLost);
+    f.clock.advance(10);
+    REQUIRE(f.transport.has(kA + "2"));
+    f.transport.respond(kA + "2", 200, "ok");
+    REQUIRE(r->response);
+    CHECK(r->response->redirectUrls == std::vector<std::string>{kA + "1"});
+    CHECK(f.stats.getInt("retry/count") == 1);
+}
+
+TEST_CASE("with concurrent_requests_per_ip slots are keyed by the address a host answered from") {
+    Fixture f;
+    f.settings.concurrent_requests_per_ip = 1;
+    f.settings.concurrent_requests_per_domain = 8;
+    f.make();
+    f.transport.ip = "10.0.0.1";
+    f.fetch(kA + "1");
+    f.fetch(kA + "2");
+    // Until a host has answered, its name is the key; the limit is per_ip.
+    CHECK(f.transport.starts.size() == 1);
+    f.transport.respond(kA + "1", 200);
+    REQUIRE(f.transport.has(kA + "2"));
+    f.transport.respond(kA + "2", 200);
+    // Both names now resolve to one address: one slot, one transfer at a time.
+    f.fetch(kA + "3");
+    f.fetch(kB + "1");
+    f.transport.respond(kA + "3", 200);
+    f.transport.respond(kB + "1", 200);
+    f.fetch(kA + "4");
+    f.fetch(kB + "2");
+    CHECK(f.transport.active.size() == 1);
+    CHECK(f.transport.requestOf(kA + "4").meta.find("download_slot")->asString() == "10.0.0.1");
+    f.transport.respond(kA + "4", 200);
+    CHECK(f.transport.has(kB + "2"));
 }

@@ -328,3 +328,95 @@ TEST_CASE("cancelling queued and in-flight requests frees the slot at once") {
     CHECK(crawl.reactor.seconds() - start < 1.0);
     CHECK(server.hits("/echo") == 1);
 }
+
+TEST_CASE("a redirect chain on a real server is followed hop by hop, each hop a request") {
+    FixtureServer server;
+    Crawl crawl;
+    crawl.make();
+    auto r = crawl.fetch(server.url("/redirect/chain?n=3"));
+    REQUIRE(crawl.runAll({r}));
+    REQUIRE(r->response);
+    CHECK(r->response->status == 200);
+    CHECK(r->response->url == server.url("/redirect/chain?n=0"));
+    CHECK(r->response->redirectUrls ==
+          std::vector<std::string>{server.url("/redirect/chain?n=3"),
+                                   server.url("/redirect/chain?n=2"),
+                                   server.url("/redirect/chain?n=1")});
+    CHECK(r->response->request.url == server.url("/redirect/chain?n=3"));
+    CHECK(server.hits("/redirect/chain") == 4);
+    CHECK(crawl.stats.getInt("downloader/request_count") == 4);
+    CHECK(crawl.stats.getInt("downloader/response_status_count/302") == 3);
+}
+
+TEST_CASE("a login POST redirected to its account page arrives as a GET with the new cookie") {
+    FixtureServer server;
+    Crawl crawl;
+    crawl.make();
+    Request login;
+    login.url = server.url("/login");
+    login.method = "POST";
+    login.body = "user=demo&password=demo";
+    login.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    auto result = std::make_shared<Result>();
+    crawl.downloader->fetch(std::move(login))
+        .addCallbacks([result](Response response) { result->response = std::move(response); },
+                      [result](Failure failure) { result->failure = std::move(failure); });
+    REQUIRE(crawl.runAll({result}));
+    REQUIRE(result->response);
+    CHECK(result->response->status == 200);
+    CHECK(result->response->url == server.url("/account"));
+    CHECK(result->response->body.find("Logged in as demo") != std::string::npos);
+    CHECK(crawl.stats.getInt("downloader/request_method_count/POST") == 1);
+    CHECK(crawl.stats.getInt("downloader/request_method_count/GET") == 1);
+}
+
+TEST_CASE("with download_fail_on_dataloss off a truncated body is kept and flagged") {
+    FixtureServer server;
+    SECTION("the setting") {
+        Crawl crawl;
+        crawl.settings.download_fail_on_dataloss = false;
+        crawl.make();
+        auto r = crawl.fetch(server.url("/wrong-length/long"));
+        REQUIRE(crawl.runAll({r}));
+        REQUIRE(r->response);
+        CHECK(r->response->dataLoss);
+        CHECK(r->response->body.size() == 1000);
+        CHECK(crawl.stats.getInt("downloader/response_dataloss_count") == 1);
+        CHECK(server.hits("/wrong-length/long") == 1);
+    }
+    SECTION("the meta key, against the default") {
+        Crawl crawl;
+        crawl.settings.retry_times = 0;
+        crawl.make();
+        auto kept = crawl.fetch(server.url("/wrong-length/long?a"),
+                                ValueMap{{"download_fail_on_dataloss", Value(false)}});
+        auto failed = crawl.fetch(server.url("/wrong-length/long?b"));
+        REQUIRE(crawl.runAll({kept, failed}));
+        REQUIRE(kept->response);
+        CHECK(kept->response->dataLoss);
+        REQUIRE(failed->failure);
+        CHECK(failed->failure->trap<HttpFailureError>().kind == HttpFailureKind::ConnectionLost);
+    }
+}
+
+TEST_CASE("bad chunked encoding, oversized headers and invalid gzip fail once as ProtocolError") {
+    FixtureServer server;
+    Crawl crawl;
+    crawl.make();
+    std::vector<std::shared_ptr<Result>> results;
+    for (const char* path : {"/bad-chunked", "/huge-headers", "/invalid-gzip"}) {
+        results.push_back(crawl.fetch(server.url(path)));
+    }
+    REQUIRE(crawl.runAll(results));
+    for (auto& r : results) {
+        REQUIRE(r->failure);
+        REQUIRE(r->failure->check<HttpFailureError>());
+        CHECK(r->failure->trap<HttpFailureError>().kind == HttpFailureKind::ProtocolError);
+    }
+    CHECK(server.hits("/bad-chunked") == 1);
+    CHECK(server.hits("/huge-headers") == 1);
+    CHECK(server.hits("/invalid-gzip") == 1);
+    CHECK(crawl.stats.getInt("retry/count") == 0);
+    CHECK(crawl.stats.getInt("downloader/exception_type_count/spider.HttpFailure.ProtocolError") ==
+          3);
+}

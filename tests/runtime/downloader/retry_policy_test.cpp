@@ -75,11 +75,11 @@ TEST_CASE("status messages use Twisted's reason phrases as Scrapy's retry stats 
 TEST_CASE("transient transport failures are retried and deterministic ones are not") {
     for (auto kind :
          {HttpFailureKind::Timeout, HttpFailureKind::ConnectFailed, HttpFailureKind::DnsFailed,
-          HttpFailureKind::ConnectionLost, HttpFailureKind::ProtocolError}) {
+          HttpFailureKind::ConnectionLost}) {
         CHECK(isRetryableFailure(kind));
     }
     for (auto kind :
-         {HttpFailureKind::TooLarge, HttpFailureKind::TooManyRedirects, HttpFailureKind::BadScheme,
+         {HttpFailureKind::ProtocolError, HttpFailureKind::TooLarge, HttpFailureKind::TooManyRedirects, HttpFailureKind::BadScheme,
           HttpFailureKind::BadUrl, HttpFailureKind::InvalidRequest, HttpFailureKind::TlsError,
           HttpFailureKind::Cancelled, HttpFailureKind::Other}) {
         CHECK_FALSE(isRetryableFailure(kind));

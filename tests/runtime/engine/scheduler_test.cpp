@@ -40,7 +40,8 @@ bool sameRequest(const Request& a, const Request& b) {
            a.meta == b.meta && a.cbKwargs == b.cbKwargs && a.userData == b.userData &&
            a.priority == b.priority && a.dontFilter == b.dontFilter && a.callback == b.callback &&
            a.errback == b.errback && a.depth == b.depth && a.timeout == b.timeout &&
-           a.maxSize == b.maxSize && a.followRedirects == b.followRedirects;
+           a.maxSize == b.maxSize && a.followRedirects == b.followRedirects &&
+           a.failOnDataLoss == b.failOnDataLoss;
 }
 
 }  // namespace
@@ -217,6 +218,7 @@ TEST_CASE("every request field survives the queue, userData included") {
     full.timeout = 2.5;
     full.maxSize = 1 << 20;
     full.followRedirects = false;
+    full.failOnDataLoss = false;
     Request copy = full;
     REQUIRE(scheduler.enqueue(std::move(copy)) == Admission::Queued);
     auto back = scheduler.next();
@@ -286,4 +288,42 @@ TEST_CASE("interleaved pushes and pops across chunk boundaries keep LIFO order")
         model.pop_back();
     }
     CHECK(model.empty());
+}
+
+TEST_CASE("a link longer than urllength_limit is dropped with a log line and a stat") {
+    StatsCollector stats;
+    std::vector<std::string> lines;
+    spider::Logger logger([&](std::string_view line) { lines.emplace_back(line); });
+    SchedulerOptions options;
+    options.urlLengthLimit = 40;
+    Scheduler scheduler(options, stats, &logger);
+    std::string longUrl = "http://a.test/" + std::string(27, 'x'); // 41 characters
+    std::string limitUrl = "http://a.test/" + std::string(26, 'x'); // 40 characters
+    CHECK(scheduler.enqueueFromSpider(get(longUrl)) == Admission::UrlTooLong);
+    CHECK(scheduler.enqueueFromSpider(get(limitUrl)) == Admission::Queued);
+    // Only links from callbacks are checked, as Scrapy's UrlLengthMiddleware does.
+    CHECK(scheduler.enqueue(get(longUrl)) == Admission::Queued);
+    CHECK(stats.getInt("urllength/request_ignored_count") == 1);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find("Ignoring link (url length > 40): " + longUrl) != std::string::npos);
+
+    SECTION("the default is Scrapy's 2083, and 0 turns it off") {
+        CHECK(SchedulerOptions{}.urlLengthLimit == 2083);
+        SchedulerOptions off;
+        off.urlLengthLimit = 0;
+        Scheduler unlimited(off, stats);
+        CHECK(unlimited.enqueueFromSpider(get("http://a.test/" + std::string(5000, 'y'))) ==
+              Admission::Queued);
+    }
+}
+
+TEST_CASE("isOffsite tells the engine whether a redirect hop leaves allowed_domains") {
+    StatsCollector stats;
+    SchedulerOptions options;
+    options.allowedDomains = {"a.test"};
+    Scheduler scheduler(options, stats);
+    CHECK_FALSE(scheduler.isOffsite(get("http://www.a.test/x")));
+    CHECK(scheduler.isOffsite(get("http://b.test/x")));
+    CHECK(stats.getInt("offsite/filtered") == 1);
+    CHECK(stats.getInt("offsite/domains") == 1);
 }
