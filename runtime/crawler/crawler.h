@@ -32,8 +32,10 @@ class Reactor;
 struct CrawlerOptions {
     std::vector<FeedSpec> feeds;
     // Encoding and fields are filled from the settings (feed_export_encoding) when left at
-    // their defaults.
-    FeedOptions feedOptions;
+    // their defaults. Items are buffered and flushed by the engine once per reactor
+    // iteration and before they are reported (engine.h); flushEveryItem = true writes each
+    // item on its own.
+    FeedOptions feedOptions{.exporter = {}, .flushEveryItem = false};
     ItemPipeline pipeline;
     CrawlSignals signals;
 };

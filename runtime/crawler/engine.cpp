@@ -4,11 +4,13 @@
 #include "data/json.h"
 #include "deferred/errors.h"
 #include "downloader/downloader.h"
+#include "engine/http_error.h"
 #include "engine/log.h"
 #include "engine/settings.h"
 #include "engine/stats.h"
 #include "feeds/feed.h"
 #include "feeds/pipeline.h"
+#include "http/referer.h"
 #include "reactor/reactor.h"
 #include "selectors/query_cache.h"
 
@@ -32,6 +34,8 @@ SchedulerOptions schedulerOptions(const Settings& settings, const Spider& spider
     options.depthPriority = static_cast<int>(settings.depth_priority);
     options.dupefilterDebug = settings.dupefilter_debug;
     options.allowedDomains = spider.allowedDomains();
+    options.urlLengthLimit =
+        static_cast<std::size_t>(std::max<std::int64_t>(0, settings.urllength_limit));
     return options;
 }
 
@@ -94,6 +98,7 @@ CrawlEngine::~CrawlEngine() {
     *alive_ = false;
     if (state_ != State::New) {
         downloader_.onCapacity({});
+        downloader_.setRedirectFilter({});
     }
     logStatsCall_.cancel();
     timeoutCall_.cancel();
@@ -143,6 +148,10 @@ Deferred<std::string> CrawlEngine::crawl() {
     downloader_.onCapacity([this, alive = alive_] {
         if (*alive)
             scheduleStep();
+    });
+    // A redirect must not leave allowed_domains (Scrapy 2.11's downloader OffsiteMiddleware).
+    downloader_.setRedirectFilter([this, alive = alive_](const Request& hop) {
+        return !*alive || !scheduler_.isOffsite(hop);
     });
     scheduleStep();
     return closed_;
@@ -307,20 +316,7 @@ HtmlResponse CrawlEngine::received(Response response, Request request) {
 }
 
 bool CrawlEngine::statusAllowed(const Response& response) const {
-    if (response.status >= 200 && response.status < 300)
-        return true;
-    const ValueMap& meta = response.request.meta;
-    if (const Value* all = meta.find("handle_httpstatus_all"); all && all->truthy()) {
-        return true;
-    }
-    if (const Value* list = meta.find("handle_httpstatus_list")) {
-        if (const ValueList* statuses = list->getList()) {
-            return std::any_of(statuses->begin(), statuses->end(), [&](const Value& v) {
-                return v.isInt() && v.asInt() == response.status;
-            });
-        }
-    }
-    return false;
+    return HttpErrorPolicy::fromSettings(settings_).allows(response.request, response.status);
 }
 
 Deferred<HtmlResponse> CrawlEngine::fetch(Request request) {
@@ -436,6 +432,8 @@ void CrawlEngine::handleOutput(Output output, const Origin& origin) {
     }
     Request& request = output.request();
     request.depth = origin.request.depth + 1;
+    if (settings_.referer_enabled && origin.status != 0)
+        addReferer(request, origin.url);
     if (state_ == State::Closed)
         return;
     if (scheduler_.enqueueFromSpider(std::move(request)) == Admission::Queued) {
@@ -458,19 +456,45 @@ void CrawlEngine::handleItem(Item item, const Origin& origin) {
     }
     if (feeds_) {
         (void)feeds_->exportItem(item); // FeedExports logs and counts its own errors
+        queueFeedFlush();
     }
     ++itemCount_;
     stats_.inc("item_scraped_count");
     if (logger_.enabled(LogLevel::Debug)) {
+        flushFeeds(); // the line reports the item as scraped: it is written first
         logger_.debug(kScraperLog, "Scraped from <" + std::to_string(origin.status) + " " +
                                        origin.url + ">\n" +
                                        toJson(Value(item.fields()), {false, true}));
     }
-    if (signals_.itemScraped)
+    if (signals_.itemScraped) {
+        flushFeeds(); // a hook may report the item anywhere: it is written first
         signals_.itemScraped(item);
+    }
     if (settings_.closespider_itemcount > 0 && itemCount_ >= settings_.closespider_itemcount) {
         closeSpider("closespider_itemcount");
     }
+}
+
+// Items wait in the feeds' buffers until the end of the reactor iteration that produced
+// them: every callback that ran in the iteration shares one write() per feed. A flush also
+// comes before anything that reports items as scraped (the "Scraped from" debug line, the
+// itemScraped hook, the periodic log-stats line, and the close, which writes the stats), so
+// an item the crawl has reported is in the file even if the process then dies.
+void CrawlEngine::queueFeedFlush() {
+    if (feedFlushQueued_)
+        return;
+    feedFlushQueued_ = true;
+    reactor_.callSoon([this, alive = alive_] {
+        if (!*alive)
+            return;
+        feedFlushQueued_ = false;
+        flushFeeds();
+    });
+}
+
+void CrawlEngine::flushFeeds() {
+    if (feeds_)
+        (void)feeds_->flush(); // FeedExports logs and counts its own errors
 }
 
 void CrawlEngine::spiderError(const Failure& failure, const Origin& origin) {
@@ -492,6 +516,7 @@ void CrawlEngine::spiderError(const Failure& failure, const Origin& origin) {
 }
 
 void CrawlEngine::logStats() {
+    flushFeeds(); // the line reports items as scraped
     double interval = settings_.logstats_interval;
     CrawlProgress now = progressOf(stats_);
     logger_.info(kLogStatsLog, formatLogStatsLine({lastPages_, lastItems_}, now, interval));

@@ -14,6 +14,11 @@
 //   fresh reactor iteration. Items go through the pipeline to the feeds
 //   (item_scraped_count); requests get depth = the response's depth + 1 and go through
 //   Scheduler::enqueueFromSpider (depth limit, offsite, dupefilter).
+// - Feeds are flushed once per reactor iteration that produced items, and before anything
+//   reports items as scraped (the "Scraped from" debug line, CrawlSignals::itemScraped, the
+//   log-stats line, the close): feeds opened with FeedOptions::flushEveryItem off (what
+//   Crawler uses) then cost one write() per iteration, and no item reported as scraped is
+//   lost if the process dies (the rule in feeds/feed.h).
 // - A response whose status is not 2xx (after the downloader's retries) never reaches the
 //   callback: it becomes an HttpError failure for the request's errback, or, without one,
 //   an INFO line "Ignoring response <404 url>: HTTP status code is not handled or not
@@ -155,6 +160,8 @@ class CrawlEngine final : public SpiderContext {
     Task<void> scrape(CallbackStream stream, std::shared_ptr<const Origin> origin);
     void handleOutput(Output output, const Origin& origin);
     void handleItem(Item item, const Origin& origin);
+    void queueFeedFlush();
+    void flushFeeds();
     void spiderError(const Failure& failure, const Origin& origin);
     void logStats();
     void finalize();
@@ -187,6 +194,7 @@ class CrawlEngine final : public SpiderContext {
     std::size_t scraping_ = 0;
     std::unordered_set<CallbackStream*> streams_;
     bool stepQueued_ = false;
+    bool feedFlushQueued_ = false;
     bool aborting_ = false;
 
     std::int64_t itemCount_ = 0;

@@ -1,5 +1,6 @@
 #include "crawler/spider.h"
 
+#include "data/utf8.h"
 #include "http/url.h"
 
 #include <cerrno>
@@ -16,7 +17,29 @@ struct HtmlResponse::State {
     std::shared_ptr<QueryCache> cache;
     std::optional<std::string> text;
     std::optional<Selector> root;
+    // The page URL parsed once for all of its links (parsing the base is most of a join).
+    std::optional<UrlJoiner> joiner;
 };
+
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// The body itself when decoding it would change nothing: its charset is UTF-8 and it is
+// valid UTF-8, so Response::text() would only copy it (dropping a UTF-8 byte-order mark).
+// Most pages are, and the parser then reads the body without a decoded copy.
+std::optional<std::string_view> bodyAsText(const Response& response) {
+    std::string_view body = response.body;
+    if (body.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
+        body.remove_prefix(kUtf8Bom.size());
+    }
+    if (!detail::isValidUtf8(body) || response.charset() != "utf-8") {
+        return std::nullopt;
+    }
+    return body;
+}
+
+} // namespace
 
 HtmlResponse::HtmlResponse(std::shared_ptr<const Response> response,
                            std::shared_ptr<QueryCache> cache)
@@ -37,13 +60,21 @@ const std::string& HtmlResponse::text() const {
 
 const Selector& HtmlResponse::selector() const {
     if (!state_->root) {
-        state_->root = Selector::fromText(text(), ParseOptions{}, state_->cache);
+        std::optional<std::string_view> body;
+        if (!state_->text) {
+            body = bodyAsText(*response_);
+        }
+        state_->root = Selector::fromText(body ? *body : std::string_view(text()), ParseOptions{},
+                                          state_->cache);
     }
     return *state_->root;
 }
 
 std::string HtmlResponse::urljoin(std::string_view href) const {
-    if (std::optional<std::string> joined = spider::urljoin(url(), href)) {
+    if (!state_->joiner) {
+        state_->joiner.emplace(url()); // the response, and so its URL, never changes
+    }
+    if (std::optional<std::string> joined = state_->joiner->join(href)) {
         return std::move(*joined);
     }
     return std::string(href);

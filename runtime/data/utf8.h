@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,30 @@ inline char32_t decodeUtf8(std::string_view text, std::size_t& pos) {
     }
     pos += length;
     return cp;
+}
+
+// Whether `text` is entirely valid UTF-8 (the strict form decodeUtf8 accepts). Pages are
+// mostly ASCII, so 8 bytes are tested at once until a word holds a non-ASCII byte: a few
+// instructions per 8 bytes instead of a decode per byte (checking a whole page is cheap
+// enough to do before trusting it as UTF-8).
+inline bool isValidUtf8(std::string_view text) {
+    std::size_t pos = 0;
+    const std::size_t size = text.size();
+    while (pos < size) {
+        while (pos + 8 <= size) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + pos, sizeof word);
+            if ((word & 0x8080808080808080ULL) != 0) break;
+            pos += 8;
+        }
+        if (pos == size) break;
+        if (static_cast<unsigned char>(text[pos]) < 0x80) {
+            ++pos;  // an ASCII byte before the non-ASCII one in this word
+        } else if (decodeUtf8(text, pos) == kInvalidCodePoint) {
+            return false;
+        }
+    }
+    return true;
 }
 
 inline void appendUtf8(std::string& out, char32_t cp) {

@@ -5,12 +5,15 @@
 // A Feed writes each item as it arrives: exportItem() hands the bytes to the kernel with one
 // write() per item by default (FeedOptions::flushEveryItem), so a crash of the crawler loses
 // nothing already counted as scraped; the page cache survives the process. With
-// flushEveryItem off, items are buffered up to 64 KiB and the engine calls flush() (for
-// instance after each response's items). Measured on the 2-core dev machine for a 160-byte
-// JSON Lines item: ~0.6 us to serialise, ~3-4 us per item with a write() each, ~1.5 us per
-// item with one write() per 10 items; so per-item writes are the safe default, and an engine
-// that counts items as scraped only after its per-response flush() can take the cheaper path. close() writes the format's trailer, flushes and
-// fsyncs (so the feed survives a power loss once the crawl reports it closed) and closes.
+// flushEveryItem off, items are buffered (up to 64 KiB, then written) until flush(). The
+// rule for whoever turns it off: call flush() before reporting a buffered item as scraped
+// anywhere outside the process (a log line, a stats file, a hook, a progress line), so an
+// item the crawl has reported is never lost, while one not reported yet may be. The crawl
+// engine flushes once per reactor iteration and before each such report
+// (crawler/engine.h). Measured on the 2-core dev machine for a 160-byte JSON Lines item:
+// ~0.6 us to serialise, ~3-4 us per item with a write() each, ~1.5 us per item with one
+// write() per 10 items. close() writes the format's trailer, flushes and fsyncs (so the
+// feed survives a power loss once the crawl reports it closed) and closes.
 //
 // Append (-o) and overwrite (-O): appending to an existing JSON feed continues its array
 // (a closing "]" is removed first, and a feed cut short by a crash, which lacks it, is

@@ -52,7 +52,8 @@ public:
     // For the selectors layer itself.
     _xmlDoc* xmlDocument() const noexcept { return doc_; }
     _xmlNode* rootNode() const noexcept;
-    // The document's XPath context (with parsel's has-class() registered), made on first use.
+    // The cache's XPath context pointed at this document (QueryCache::xpathContextFor):
+    // valid until the next call for any document of the same cache.
     _xmlXPathContext* xpathContext() const;
 
 private:
@@ -61,7 +62,6 @@ private:
     _xmlDoc* doc_;
     DocumentType type_;
     std::shared_ptr<QueryCache> cache_;
-    mutable _xmlXPathContext* xpathContext_ = nullptr;
 };
 
 }  // namespace spider

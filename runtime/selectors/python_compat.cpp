@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "data/utf8.h"
+
 namespace spider::detail {
 namespace {
 
@@ -83,22 +85,8 @@ std::string_view stripPython(std::string_view s) {
 }  // namespace
 
 std::string_view prepareDocumentText(std::string_view text, std::string& storage) {
-    bool clean = true;
-    for (std::size_t i = 0; i < text.size();) {
-        const unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x01 && c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t bad = 0;
-        std::size_t len = c == 0 ? 0 : validSequence(text, i, bad);
-        if (len == 0) {
-            clean = false;
-            break;
-        }
-        i += len;
-    }
-    if (clean) return stripPython(text);
+    // The common case, a valid page without NULs, is checked word-wise and needs no copy.
+    if (isValidUtf8(text) && text.find('\0') == std::string_view::npos) return stripPython(text);
 
     std::string repaired;
     repaired.reserve(text.size() + 16);

@@ -4,7 +4,9 @@
 #include <libxml/xpathInternals.h>
 
 #include <functional>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "selectors/regex.h"
 #include "selectors/selector_errors.h"
@@ -30,6 +32,58 @@ struct XPathContextDeleter {
     void operator()(xmlXPathContext* ctxt) const noexcept { xmlXPathFreeContext(ctxt); }
 };
 
+bool isHtml5Space(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// parsel's has-class(name, ...): true when the context element's class attribute, split
+// on HTML whitespace, contains every argument. Arguments must be strings.
+void hasClassFunction(xmlXPathParserContext* ctxt, int nargs) {
+    if (nargs < 1) {
+        xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+        return;
+    }
+    std::vector<xmlXPathObject*> args;
+    args.reserve(static_cast<std::size_t>(nargs));
+    for (int i = 0; i < nargs; ++i) args.push_back(valuePop(ctxt));
+    bool allStrings = true;
+    for (xmlXPathObject* arg : args) allStrings = allStrings && arg != nullptr && arg->type == XPATH_STRING;
+    bool result = false;
+    if (allStrings) {
+        xmlNode* node = ctxt->context->node;
+        xmlChar* cls = (node != nullptr && node->type == XML_ELEMENT_NODE)
+                           ? xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>("class"))
+                           : nullptr;
+        if (cls != nullptr) {
+            // " " + class + " " with every run of whitespace collapsed to one space.
+            std::string normalized = " ";
+            bool lastSpace = true;
+            for (const xmlChar* p = cls; *p; ++p) {
+                if (isHtml5Space(*p)) {
+                    if (!lastSpace) normalized += ' ';
+                    lastSpace = true;
+                } else {
+                    normalized += static_cast<char>(*p);
+                    lastSpace = false;
+                }
+            }
+            if (!lastSpace) normalized += ' ';
+            xmlFree(cls);
+            result = true;
+            for (xmlXPathObject* arg : args) {
+                std::string needle = " ";
+                needle += reinterpret_cast<const char*>(arg->stringval);
+                needle += ' ';
+                if (normalized.find(needle) == std::string::npos) result = false;
+            }
+        }
+    }
+    for (xmlXPathObject* arg : args) xmlXPathFreeObject(arg);
+    if (!allStrings) {
+        xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+        return;
+    }
+    valuePush(ctxt, xmlXPathNewBoolean(result ? 1 : 0));
+}
+
 }  // namespace
 
 struct QueryCache::Impl {
@@ -42,6 +96,9 @@ struct QueryCache::Impl {
     // Expressions are compiled against a context of their own with no dictionary, so the
     // compiled form refers to no document and can be evaluated against any of them.
     std::unique_ptr<xmlXPathContext, XPathContextDeleter> compileContext;
+    // Evaluations point it at their document. Its object cache only ever holds emptied
+    // node sets, so nothing in it refers to a document once an evaluation has finished.
+    std::unique_ptr<xmlXPathContext, XPathContextDeleter> evalContext;
     std::string lastError;
 
     template <typename V, typename Make>
@@ -88,6 +145,18 @@ _xmlXPathCompExpr* QueryCache::compileXPath(std::string_view expression) {
         }
         return CompiledXPath(comp);
     }).get();
+}
+
+xmlXPathContext* QueryCache::xpathContextFor(xmlDoc* document) {
+    if (!impl_->evalContext) {
+        xmlInitParser();
+        impl_->evalContext.reset(xmlXPathNewContext(nullptr));
+        if (!impl_->evalContext) throw SelectorError("libxml2 could not allocate an XPath context");
+        xmlXPathRegisterFunc(impl_->evalContext.get(), reinterpret_cast<const xmlChar*>("has-class"),
+                             &hasClassFunction);
+    }
+    impl_->evalContext->doc = document;
+    return impl_->evalContext.get();
 }
 
 const Regex& QueryCache::regex(std::string_view pattern) {

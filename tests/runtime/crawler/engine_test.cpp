@@ -18,6 +18,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <functional>
 #include <set>
 #include <string>
@@ -127,6 +129,59 @@ TEST_CASE("a full crawl scrapes every quote of the site exactly once") {
     CHECK(run.stats.get("elapsed_time_seconds")->asFloat() > 0);
     CHECK(run.stat("memusage/max") > 0);
     CHECK(run.logged("Spider closed (finished)"));
+}
+
+namespace {
+
+// The number of complete lines in a file.
+std::size_t linesIn(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return static_cast<std::size_t>(std::count(content.begin(), content.end(), '\n'));
+}
+
+} // namespace
+
+TEST_CASE("every item the crawl reports as scraped is already in the feed file") {
+    FixtureServer server(siteOptions());
+    QuotesSpider spider(server.url(""));
+    const std::string path = (scratchDir("feed-flush") / "items.jsonl").string();
+    spider::Reactor reactor;
+    // Reports: the itemScraped hook, and the log-stats line ("scraped M items"). INFO, so
+    // no per-item debug line forces a flush of its own.
+    std::size_t hooked = 0;
+    std::size_t hookedAhead = 0;
+    std::size_t statLines = 0;
+    std::size_t statsAhead = 0;
+    spider::Logger logger(
+        [&](std::string_view line) {
+            std::size_t at = line.find("scraped ");
+            if (line.find("Crawled ") == std::string_view::npos || at == std::string_view::npos)
+                return;
+            ++statLines;
+            std::size_t reported = std::stoul(std::string(line.substr(at + 8)));
+            if (linesIn(path) < reported)
+                ++statsAhead;
+        },
+        spider::LoggerOptions{spider::LogLevel::Info, true});
+    spider::Settings settings;
+    settings.logstats_interval = 0.01;
+    spider::CrawlerOptions options;
+    options.feeds = {spider::FeedSpec{path, spider::FeedFormat::JsonLines, true}};
+    options.signals.itemScraped = [&](const Item&) {
+        ++hooked;
+        if (linesIn(path) < hooked)
+            ++hookedAhead;
+    };
+    spider::Crawler crawler(reactor, spider, settings, logger, std::move(options));
+    REQUIRE(crawler.openFeeds().empty());
+    std::string reason = spider::runUntilComplete(reactor, crawler.crawl());
+    CHECK(reason == "finished");
+    CHECK(hooked == 1200);
+    CHECK(hookedAhead == 0);
+    CHECK(statLines > 0);
+    CHECK(statsAhead == 0);
+    CHECK(linesIn(path) == 1200);
 }
 
 TEST_CASE("depth_limit stops following links past the limit") {

@@ -1,6 +1,7 @@
 // The Spider contract without a network: HtmlResponse, the default start(), typed
 // arguments, HttpError.
 #include "crawler/spider.h"
+#include "http/url.h"
 
 #include <catch2/catch.hpp>
 
@@ -98,6 +99,45 @@ TEST_CASE("follow resolves a relative link against the page and deepens the requ
     CHECK(all[1].url == "http://example.com/b");
     CHECK(all[2].url == "http://other.example/c");
     CHECK(all[2].depth == 4);
+}
+
+TEST_CASE("an HtmlResponse parses the same page whether or not its body needed decoding") {
+    struct Case {
+        const char* contentType;
+        std::string body;
+    };
+    const std::vector<Case> cases = {
+        {"text/html; charset=utf-8", "<p>caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D</p>"},
+        {"text/html; charset=utf-8", "\xEF\xBB\xBF<p>after a byte-order mark</p>"},
+        {"text/html; charset=utf-8", "<p>bad \xFF\xC3 bytes</p>"},
+        {"text/html", "<meta charset=\"utf-8\"><p>declared in the page \xC3\xA9</p>"},
+        {"text/html", "<p>no charset, valid \xC3\xA9</p>"},
+        {"text/html", "<p>no charset, latin-1 \xE9</p>"},
+        {"text/html; charset=iso-8859-1", "<p>caf\xE9</p>"},
+        {"text/html; charset=utf-16le", std::string("<\0p\0>\0x\0", 8)},
+    };
+    for (const Case& c : cases) {
+        auto response = std::make_shared<Response>();
+        response->url = "http://example.com/";
+        response->status = 200;
+        response->headers = {{"Content-Type", c.contentType}};
+        response->body = c.body;
+        HtmlResponse html(response);
+        spider::Selector expected = spider::Selector::fromText(response->text());
+        CAPTURE(c.contentType, c.body);
+        CHECK(html.css("p::text").getall() == expected.css("p::text").getall());
+        CHECK(html.selector().get() == expected.get());
+        CHECK(html.text() == response->text());
+    }
+}
+
+TEST_CASE("urljoin gives what spider::urljoin gives for every kind of link") {
+    HtmlResponse response = page("http://Example.com:80/a/b/c.html?q=1#frag");
+    for (const char* href : {"d.html", "../d", "./", "/x?y", "?z", "#f", "//other.example/p",
+                             "https://x.example", "  e f.html\n", "g/h/../i", "", ".."}) {
+        CAPTURE(href);
+        CHECK(response.urljoin(href) == spider::urljoin(response.url(), href).value_or(href));
+    }
 }
 
 TEST_CASE("urljoin returns a link it cannot resolve unchanged") {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "data/utf8.h"
 #include "selectors/html_document.h"
 #include "selectors/python_compat.h"
 #include "selectors/query_cache.h"
@@ -207,6 +208,49 @@ TEST_CASE("document text is prepared exactly as parsel prepares it", "[selectors
     CHECK(spider::detail::prepareDocumentText("a\xFF" "b\xE2\x82" "c\xED\xA0\x80", storage) ==
           "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
     CHECK(spider::detail::prepareDocumentText("\xEF\xBB\xBFx", storage) == "\xEF\xBB\xBFx");  // BOM is not space
+}
+
+TEST_CASE("UTF-8 validation accepts exactly the well-formed sequences", "[selectors]") {
+    using spider::detail::isValidUtf8;
+    CHECK(isValidUtf8(""));
+    CHECK(isValidUtf8("plain ascii text longer than one eight-byte word"));
+    CHECK(isValidUtf8("\xE2\x80\x9CQuoted\xE2\x80\x9D caf\xC3\xA9 \xF0\x9F\x98\x80 end"));
+    CHECK(isValidUtf8(std::string("NUL \0 is valid UTF-8", 20)));
+    // Bad bytes in every position of a word: before, inside and after the ASCII runs.
+    for (std::size_t at : {0u, 3u, 7u, 8u, 13u, 20u}) {
+        std::string text(21, 'a');
+        text[at] = '\xFF';
+        CHECK_FALSE(isValidUtf8(text));
+    }
+    CHECK_FALSE(isValidUtf8("abc\xC3"));                // truncated at the end
+    CHECK_FALSE(isValidUtf8("\xC0\xAF"));               // overlong
+    CHECK_FALSE(isValidUtf8("\xED\xA0\x80 surrogate"));  // UTF-16 surrogate
+    CHECK_FALSE(isValidUtf8("\xF4\x90\x80\x80"));       // above U+10FFFF
+    CHECK_FALSE(isValidUtf8("\xE2\x28\xA1 bad continuation"));
+}
+
+TEST_CASE("documents sharing a cache are queried through one XPath context without mixing up",
+          "[selectors]") {
+    auto cache = std::make_shared<spider::QueryCache>();
+    auto first = spider::HtmlDocument::parse(R"(<p class="a b">one</p><p id="x">1</p>)", {}, cache);
+    auto second = spider::HtmlDocument::parse(R"(<p class="b">two</p><i id="x">2</i>)", {}, cache);
+    CHECK(first->xpathContext() == second->xpathContext());
+    spider::Selector a = first->root();
+    spider::Selector b = second->root();
+    for (int round = 0; round < 2; ++round) {
+        CHECK(a.xpath("//p[has-class('b')]/text()").getall() == Strings{"one"});
+        CHECK(b.xpath("//p[has-class('b')]/text()").getall() == Strings{"two"});
+        CHECK(a.xpath("/html/body/*[last()]/text()").get() == "1");  // the root is the document's
+        CHECK(b.xpath("/html/body/*[last()]/text()").get() == "2");
+        CHECK(b.xpath("count(//p)").get() == "1.0");
+    }
+    // A selector outliving the other document still answers from its own.
+    second.reset();
+    b = spider::Selector::fromText("<b>three</b>", {}, cache);
+    CHECK(a.css("p.a::text").getall() == Strings{"one"});
+    CHECK(b.css("b::text").getall() == Strings{"three"});
+    CHECK_THROWS_AS(a.xpath("//p[has-class(1)]"), spider::XPathError);
+    CHECK(a.xpath("//p[has-class('a')]/text()").getall() == Strings{"one"});
 }
 
 TEST_CASE("XPath numbers print like Python floats", "[selectors]") {
