@@ -5,6 +5,7 @@
 #include "lower/walk.h"
 
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
 
 namespace spiderc::codegen {
@@ -366,34 +367,39 @@ void Generator::emitSpiderMembers(const lower::SpiderPlan& sp) {
     struct Init {
         std::uint32_t begin;
         Location location;
-        std::string text;
+        std::string text; // may be several lines (hoisted locals)
     };
     std::vector<Init> inits;
+    // Each initializer is generated in its own scope of hoisted locals (see hoistLocal).
+    auto addInit = [&](const Location& location, const std::string& member,
+                       const std::function<std::string()>& value) {
+        HoistScope hoist(hoisted_);
+        std::string text = member + " = " + value() + ";";
+        inits.push_back({location.begin, location, finishHoisted(hoist, std::move(text), 0)});
+    };
     for (const auto& a : spider.args) {
         const ast::Type* t = a.type;
         std::string fn = t->is(ast::TypeKind::Int)     ? "argumentInt"
                          : t->is(ast::TypeKind::Float) ? "argumentFloat"
                          : t->is(ast::TypeKind::Bool)  ? "argumentBool"
                                                        : "argumentString";
-        inits.push_back({a.location.begin, a.location,
-                         sp.members.at(a.symbol) + " = spider::" + fn + "(args, " +
-                             cppStringLiteral(a.name) + ", " + convert(*a.defaultValue, t) +
-                             ");"});
+        addInit(a.location, sp.members.at(a.symbol), [&] {
+            return "spider::" + fn + "(args, " + cppStringLiteral(a.name) + ", " +
+                   convert(*a.defaultValue, t) + ")";
+        });
     }
     for (const auto& a : spider.attrs) {
-        inits.push_back({a.location.begin, a.location,
-                         sp.members.at(a.symbol) + " = " +
-                             convert(*a.value, a.symbol->type) + ";"});
+        addInit(a.location, sp.members.at(a.symbol),
+                [&] { return convert(*a.value, a.symbol->type); });
     }
     for (const auto& f : spider.fields) {
-        inits.push_back({f.location.begin, f.location,
-                         sp.members.at(f.symbol) + " = " + convert(*f.init, f.type) + ";"});
+        addInit(f.location, sp.members.at(f.symbol), [&] { return convert(*f.init, f.type); });
     }
     std::sort(inits.begin(), inits.end(),
               [](const Init& a, const Init& b) { return a.begin < b.begin; });
     for (const Init& init : inits) {
         lineDirective(init.location);
-        out_->line(init.text);
+        out_->emit({{"init", init.text}}, "$init$");
     }
     out_->outdent();
     out_->line("}");

@@ -3,6 +3,7 @@
 #include "codegen/generator.h"
 
 #include "codegen/literals.h"
+#include "lower/walk.h"
 
 #include <stdexcept>
 
@@ -325,13 +326,36 @@ std::string Generator::binary(const ast::BinaryExpr& e) {
     case BinaryOp::NotIn:
         return "(!spider::dsl::contains(" + expr(*e.rhs) + ", " + expr(*e.lhs) + "))";
     case BinaryOp::And:
-        return "(" + condition(*e.lhs) + " && " + condition(*e.rhs) + ")";
     case BinaryOp::Or:
+        // g++ 12 evaluates a co_await in the right operand of && and || (and in ?:) even
+        // when the left one decides: a right side that awaits becomes statements.
+        if (lower::containsAwait(*e.rhs)) return awaitingAndOr(e);
+        if (e.op == BinaryOp::And) {
+            return "(" + condition(*e.lhs) + " && " + condition(*e.rhs) + ")";
+        }
         if (isType(t, TypeKind::Bool)) {
             return "(" + condition(*e.lhs) + " || " + condition(*e.rhs) + ")";
         }
-        // The right side is evaluated even when the left one is taken (see
-        // docs/generated-code.md); both are values without effects in practice.
+        return orValue(e);
+    }
+    throw std::logic_error("codegen: unknown binary operator");
+}
+
+// `x or y` with a value result: unless `y` is a literal or a variable, the value is held in
+// a local declared before the statement, so `y` runs only when `x` is falsy, and `x` still
+// runs where Python runs it (see OrOperand):
+//     held.take(held.keep(x) || held.put(y))
+std::string Generator::orValue(const ast::BinaryExpr& e) {
+    const ast::Type* t = e.type;
+    const ast::Type* l = e.lhs->type;
+    // A literal or a variable as the default has nothing to skip: the plain helper reads
+    // better (`spider::dsl::orElse(x, "none"s)`).
+    switch (e.rhs->kind) {
+    case ast::ExprKind::Name:
+    case ast::ExprKind::Int:
+    case ast::ExprKind::Float:
+    case ast::ExprKind::String:
+    case ast::ExprKind::Bool:
         if (isType(l, TypeKind::Optional)) {
             const ast::Type* rhsTarget = isType(t, TypeKind::Optional) ? t : l->element;
             return "spider::dsl::orElse(" + expr(*e.lhs) + ", " + convert(*e.rhs, rhsTarget) + ")";
@@ -340,8 +364,65 @@ std::string Generator::binary(const ast::BinaryExpr& e) {
             return "spider::dsl::orElse(" + asFloat(*e.lhs) + ", " + asFloat(*e.rhs) + ")";
         }
         return "spider::dsl::orElse(" + expr(*e.lhs) + ", " + convert(*e.rhs, t) + ")";
+    default:
+        break;
     }
-    throw std::logic_error("codegen: unknown binary operator");
+    const std::string held =
+        hoistLocal("spider::dsl::OrOperand<" + typeOf(t) + ">", "lhs", e.location);
+    const std::string left = expr(*e.lhs);
+    const std::string right = isType(t, TypeKind::Float) ? asFloat(*e.rhs) : convert(*e.rhs, t);
+    return held + ".take(" + held + ".keep(" + left + ") || " + held + ".put(" + right + "))";
+}
+
+// `x and y` / `x or y` whose right side awaits: statements before the statement that needs
+// the value, which then reads a local (the right side's own hoisted code goes inside):
+//     bool test = truthy(x);              spider::dsl::OrOperand<T> held;
+//     if (test) {                         if (!held.keep(x)) {
+//         test = truthy(co_await y);          held.put(co_await y);
+//     }                                   }
+std::string Generator::awaitingAndOr(const ast::BinaryExpr& e) {
+    const ast::Type* t = e.type;
+    const bool value = e.op == ast::BinaryOp::Or && !isType(t, TypeKind::Bool);
+    // The code runs where the right side starts in the source: after the code the left
+    // side hoists, before that of anything to the right.
+    const Location key{e.rhs->location.file, e.rhs->location.begin, e.location.end};
+    std::string local;
+    std::string head;
+    if (value) {
+        local = hoistLocal("spider::dsl::OrOperand<" + typeOf(t) + ">", "lhs", e.location);
+        head = "if (!" + local + ".keep(" + expr(*e.lhs) + ")) {";
+    } else {
+        local = hoistLocal("bool", "test", e.location, " = false");
+        const std::string left = condition(*e.lhs);
+        head = local + " = " + left + ";\n" +
+               (e.op == ast::BinaryOp::And ? "if (" + local + ") {" : "if (!" + local + ") {");
+    }
+    std::string body;
+    {
+        HoistScope inner(hoisted_);
+        std::string right;
+        if (value) {
+            const std::string y = isType(t, TypeKind::Float) ? asFloat(*e.rhs) : convert(*e.rhs, t);
+            right = local + ".put(" + y + ");";
+        } else {
+            right = local + " = " + condition(*e.rhs) + ";";
+        }
+        body = finishHoisted(inner, right, 1);
+    }
+    std::vector<std::string> lines;
+    for (const std::string& text : {head, body}) {
+        std::size_t from = 0;
+        while (true) {
+            const std::size_t nl = text.find('\n', from);
+            lines.push_back(text.substr(from, nl == std::string::npos ? std::string::npos
+                                                                       : nl - from));
+            if (nl == std::string::npos) break;
+            from = nl + 1;
+        }
+    }
+    lines.push_back("}");
+    hoistCode(key, std::move(lines));
+    return value ? local + ".take()" : local;
 }
 
 std::string Generator::index(const ast::IndexExpr& e) {
@@ -612,8 +693,7 @@ std::string Generator::methodCall(const ast::CallExpr& e) {
         const ast::Expr* maxsplit = a(1, "maxsplit");
         if (sep == nullptr && maxsplit == nullptr) return "spider::dsl::split(" + recv() + ")";
         if (sep == nullptr) {
-            // split(maxsplit=n) splits on whitespace in Python; rare: whitespace, then cap.
-            return "spider::dsl::split(" + recv() + ")";
+            return "spider::dsl::splitWhitespace(" + recv() + ", " + expr(*maxsplit) + ")";
         }
         return "spider::dsl::split(" + recv() + ", " + expr(*sep) +
                (maxsplit ? ", " + expr(*maxsplit) : "") + ")";

@@ -3,6 +3,7 @@
 
 #include "codegen/literals.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace spiderc::codegen {
@@ -33,12 +34,78 @@ std::string Generator::declareLocal(const ast::Symbol* symbol) {
     return name;
 }
 
+std::string Generator::hoistLocal(const std::string& type, const std::string& base,
+                                  const Location& key, const std::string& init) {
+    if (hoisted_ == nullptr) throw std::logic_error("codegen: a hoisted local outside a statement");
+    // Control characters never occur in generated text (literals escape them).
+    std::string placeholder = "\x01" + std::to_string(hoisted_->locals.size()) + "\x01";
+    hoisted_->locals.push_back({key, type, base, init, placeholder});
+    return placeholder;
+}
+
+void Generator::hoistCode(const Location& key, std::vector<std::string> lines) {
+    if (hoisted_ == nullptr) throw std::logic_error("codegen: hoisted code outside a statement");
+    hoisted_->code.push_back({key, std::move(lines)});
+}
+
+namespace {
+
+// Source order; of two spans starting together the enclosing (longer) one first.
+bool sourceOrder(const Location& a, const Location& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    return a.end > b.end;
+}
+
+} // namespace
+
+std::string Generator::finishHoisted(HoistScope& scope, std::string text, int level) {
+    HoistScope::Contents& c = scope.contents;
+    if (c.empty()) return text;
+    const std::string indent(static_cast<std::size_t>(level) * 4, ' ');
+    std::string head;
+    std::vector<HoistedLocal*> locals;
+    for (HoistedLocal& local : c.locals) locals.push_back(&local);
+    std::stable_sort(locals.begin(), locals.end(), [](const HoistedLocal* a, const HoistedLocal* b) {
+        return sourceOrder(a->key, b->key);
+    });
+    std::vector<std::pair<std::string, std::string>> names;
+    for (const HoistedLocal* local : locals) {
+        const std::string name = freshLocal(local->base);
+        names.emplace_back(local->placeholder, name);
+        head += indent + local->type + " " + name + local->init + ";\n";
+    }
+    std::stable_sort(c.code.begin(), c.code.end(), [](const HoistedCode& a, const HoistedCode& b) {
+        return sourceOrder(a.key, b.key);
+    });
+    for (const HoistedCode& code : c.code) {
+        for (const std::string& line : code.lines) head += indent + line + "\n";
+    }
+    text = head + text;
+    for (const auto& [placeholder, name] : names) {
+        for (std::size_t at = text.find(placeholder); at != std::string::npos;
+             at = text.find(placeholder, at + name.size())) {
+            text.replace(at, placeholder.size(), name);
+        }
+    }
+    return text;
+}
+
 void Generator::emitBlock(const ast::Block& block) {
     for (const auto& stmt : block.statements) emitStmt(*stmt);
 }
 
 void Generator::emitStmt(const ast::Stmt& stmt) {
     lineDirective(stmt.location);
+    // What the statement's expressions hoist goes between the #line and the statement.
+    Printer& printer = *out_;
+    const Printer::Mark start = printer.mark();
+    HoistScope hoist(hoisted_);
+    emitStmtBody(stmt);
+    if (hoist.contents.empty()) return;
+    printer.replaceFrom(start, finishHoisted(hoist, printer.textFrom(start), start.level));
+}
+
+void Generator::emitStmtBody(const ast::Stmt& stmt) {
     switch (stmt.kind) {
     case ast::StmtKind::Let:
         emitLet(static_cast<const ast::LetStmt&>(stmt));
@@ -132,12 +199,25 @@ void Generator::emitAssign(const ast::AssignStmt& stmt) {
 }
 
 void Generator::emitIf(const ast::IfStmt& stmt) {
+    // An elif whose condition hoists code (an `and`/`or` that awaits) becomes
+    // `else { code; if (c) { ... } }`: the code must run only when that elif is reached.
+    int nested = 0;
     for (std::size_t i = 0; i < stmt.branches.size(); ++i) {
         const auto& branch = stmt.branches[i];
         if (i == 0) {
             out_->line("if (" + topCondition(*branch.condition) + ") {");
         } else if (branch.condition) {
-            out_->line("} else if (" + topCondition(*branch.condition) + ") {");
+            HoistScope hoist(hoisted_);
+            const std::string c = topCondition(*branch.condition);
+            if (hoist.contents.empty()) {
+                out_->line("} else if (" + c + ") {");
+            } else {
+                out_->line("} else {");
+                out_->indent();
+                ++nested;
+                lineDirective(branch.condition->location);
+                out_->emit({{"code", finishHoisted(hoist, "if (" + c + ") {", 0)}}, "$code$");
+            }
         } else {
             out_->line("} else {");
         }
@@ -146,6 +226,10 @@ void Generator::emitIf(const ast::IfStmt& stmt) {
         out_->outdent();
     }
     out_->line("}");
+    for (; nested > 0; --nested) {
+        out_->outdent();
+        out_->line("}");
+    }
 }
 
 void Generator::emitFor(const ast::ForStmt& stmt) {
@@ -202,8 +286,12 @@ void Generator::emitWhile(const ast::WhileStmt& stmt) {
     } else {
         out_->line("while (true) {");
         out_->indent();
+        // What the condition hoists runs in every iteration, before the test.
+        HoistScope hoist(hoisted_);
+        const std::string test = topCondition(c);
         const std::string more = freshLocal("more");
-        out_->line("const bool " + more + " = " + topCondition(c) + ";");
+        out_->emit({{"code", finishHoisted(hoist, "const bool " + more + " = " + test + ";", 0)}},
+                   "$code$");
         out_->line("if (!" + more + ") {");
         out_->line("    break;");
         out_->line("}");

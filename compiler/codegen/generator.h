@@ -13,6 +13,43 @@
 
 namespace spiderc::codegen {
 
+// A local that one statement's expressions need before the statement (see
+// Generator::hoistLocal), named only when the statement is complete.
+struct HoistedLocal {
+    Location key;            // the expression it serves: names follow source order
+    std::string type;
+    std::string base;        // the name wanted
+    std::string init;        // "" or " = value"
+    std::string placeholder; // stands for the name in the text until then
+};
+
+// Statements that must run before the statement that needs them (see Generator::hoistCode).
+struct HoistedCode {
+    Location key; // they run in source order
+    std::vector<std::string> lines;
+};
+
+// Collects what one statement hoists while it is generated (nested statements and the
+// right sides of `and`/`or` collect their own), restoring the enclosing collection after.
+class HoistScope {
+public:
+    struct Contents {
+        std::vector<HoistedLocal> locals;
+        std::vector<HoistedCode> code;
+        bool empty() const { return locals.empty() && code.empty(); }
+    };
+    explicit HoistScope(Contents*& slot) : slot_(slot), saved_(slot) { slot_ = &contents; }
+    ~HoistScope() { slot_ = saved_; }
+    HoistScope(const HoistScope&) = delete;
+    HoistScope& operator=(const HoistScope&) = delete;
+
+    Contents contents;
+
+private:
+    Contents*& slot_;
+    Contents* saved_;
+};
+
 class Generator {
 public:
     Generator(const ast::Module& module, const lower::ModulePlan& plan, const SourceFile& source,
@@ -37,6 +74,7 @@ private:
     // ---- statements (gen_stmt.cpp)
     void emitBlock(const ast::Block& block);
     void emitStmt(const ast::Stmt& stmt);
+    void emitStmtBody(const ast::Stmt& stmt);
     void emitLet(const ast::LetStmt& stmt);
     void emitAssign(const ast::AssignStmt& stmt);
     void emitIf(const ast::IfStmt& stmt);
@@ -75,6 +113,9 @@ private:
     std::string methodCall(const ast::CallExpr& e);
     std::string requestOptions(const ast::CallExpr& e);
     std::string binary(const ast::BinaryExpr& e);
+    std::string orValue(const ast::BinaryExpr& e);
+    // `and`/`or` whose right side awaits, as statements (see gen_expr.cpp).
+    std::string awaitingAndOr(const ast::BinaryExpr& e);
     std::string index(const ast::IndexExpr& e);
     std::string slice(const ast::SliceExpr& e);
     std::string envExpr() const;
@@ -83,6 +124,20 @@ private:
     std::string stringLiteral(std::string_view text) const;
 
     // ---- locals
+    // A local declared (as `type name[ init];`) just before the statement being generated,
+    // for values an expression must hold on to (the left side of `or`); returns a
+    // placeholder for its name, replaced when the statement is complete (finishHoisted).
+    // The generator's string concatenations generate sub-expressions in an order C++ leaves
+    // unspecified, so names are given afterwards, in source order (`key`): the output does
+    // not depend on the compiler spiderc was built with.
+    std::string hoistLocal(const std::string& type, const std::string& base, const Location& key,
+                           const std::string& init = "");
+    // Lines that run before the statement (and after the code hoisted for expressions
+    // before `key` in the source).
+    void hoistCode(const Location& key, std::vector<std::string> lines);
+    // `text` (the statement, indented at `level`) preceded by the declarations and code of
+    // `scope`, with every placeholder replaced by its local's name.
+    std::string finishHoisted(HoistScope& scope, std::string text, int level);
     std::string declareLocal(const ast::Symbol* symbol);
     std::string freshLocal(const std::string& base);
     std::string maybeUnused(const ast::Symbol* symbol) const;
@@ -102,6 +157,8 @@ private:
     std::map<const ast::Symbol*, std::string> locals_;
     std::set<std::string> usedLocalNames_;
     std::string yieldVar_;
+    // What the statement being generated hoists (see hoistLocal); null outside one.
+    HoistScope::Contents* hoisted_ = nullptr;
 
     struct FinallyFrame {
         std::string exitVar;

@@ -83,6 +83,17 @@ void Printer::outdent() {
     --level_;
 }
 
+std::string Printer::textFrom(const Mark& at) const {
+    if (at.offset > out_.size()) throw std::logic_error("codegen: a mark past the end");
+    return out_.substr(at.offset);
+}
+
+void Printer::replaceFrom(const Mark& at, std::string text) {
+    if (at.offset > out_.size()) throw std::logic_error("codegen: a mark past the end");
+    out_.resize(at.offset);
+    out_ += text;
+}
+
 void Printer::appendLine(std::string_view line) {
     if (line.empty()) {
         out_ += '\n';

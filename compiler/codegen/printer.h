@@ -18,6 +18,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace spiderc::codegen {
 
@@ -34,6 +35,18 @@ public:
 
     void indent() { ++level_; }
     void outdent();
+
+    // A position in the output, to rewrite what follows it once more is known (the locals
+    // a statement hoists are named and declared after its expressions are generated).
+    struct Mark {
+        std::size_t offset = 0;
+        int level = 0;
+    };
+    Mark mark() const { return {out_.size(), level_}; }
+    // The text printed since `at`, and replacing it (lines given to `replaceFrom` are used
+    // as they are: the caller indents them, e.g. with `at.level`).
+    std::string textFrom(const Mark& at) const;
+    void replaceFrom(const Mark& at, std::string text);
 
     const std::string& text() const { return out_; }
 

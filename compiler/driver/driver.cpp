@@ -27,6 +27,9 @@ options:
 
 Exit status: 0 success, 1 errors in the input, 2 usage error, 3 internal compiler error;
 `run` exits with the crawler's own status.
+
+Documentation: docs/language.md (the language), docs/crawler-cli.md (a crawler's command
+line), docs/settings.md (crawler settings), docs/generated-code.md (the C++ output).
 )";
 
 constexpr std::string_view kCheckUsage = R"(usage: spiderc check [options] FILE...

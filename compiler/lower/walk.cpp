@@ -133,6 +133,12 @@ bool containsAwait(const ast::Block& block) {
     return found;
 }
 
+bool containsAwait(const ast::Expr& expr) {
+    bool found = false;
+    forEachExpr(expr, [&](const ast::Expr& e) { found = found || e.kind == ast::ExprKind::Await; });
+    return found;
+}
+
 bool containsYield(const ast::Block& block) {
     bool found = false;
     forEachStmt(block, [&](const ast::Stmt& s) { found = found || s.kind == ast::StmtKind::Yield; });

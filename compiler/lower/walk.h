@@ -14,6 +14,7 @@ void forEachStmt(const ast::Block& block, const std::function<void(const ast::St
 
 // Whether the block (nested blocks included) contains an `await` / a `yield` / a `return`.
 bool containsAwait(const ast::Block& block);
+bool containsAwait(const ast::Expr& expr);
 bool containsYield(const ast::Block& block);
 bool containsReturn(const ast::Block& block);
 

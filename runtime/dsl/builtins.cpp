@@ -2,18 +2,80 @@
 
 #include "data/json.h"
 #include "data/python_format.h"
+#include "data/utf8.h"
 #include "selectors/selector.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 
 namespace spider::dsl {
 namespace {
 
+// ---- Unicode data (Python's str semantics beyond ASCII) -------------------------------------
+
+struct CodePointRange {
+    char32_t first;
+    char32_t last;
+};
+struct CaseRun {
+    char32_t first;
+    char32_t last;
+    char32_t stride;
+    std::int32_t delta;
+};
+struct CaseExpansion {
+    char32_t from;
+    char32_t to[3]; // unused slots are 0
+};
+
+#include "dsl/unicode_tables.inc"
+
+template <std::size_t N>
+bool inRanges(const CodePointRange (&table)[N], char32_t cp) {
+    const auto* it = std::upper_bound(std::begin(table), std::end(table), cp,
+                                      [](char32_t c, const CodePointRange& r) { return c < r.first; });
+    return it != std::begin(table) && cp <= std::prev(it)->last;
+}
+
+// Appends the full case mapping of `cp` (one to three code points) from a run table and
+// its expansions; unmapped code points are appended unchanged.
+template <std::size_t R, std::size_t E>
+void appendMapped(std::string& out, char32_t cp, const CaseRun (&runs)[R],
+                  const CaseExpansion (&expansions)[E]) {
+    const auto* run = std::upper_bound(std::begin(runs), std::end(runs), cp,
+                                       [](char32_t c, const CaseRun& r) { return c < r.first; });
+    if (run != std::begin(runs)) {
+        const CaseRun& r = *std::prev(run);
+        if (cp <= r.last && (cp - r.first) % r.stride == 0) {
+            spider::detail::appendUtf8(out, static_cast<char32_t>(static_cast<std::int32_t>(cp) + r.delta));
+            return;
+        }
+    }
+    const auto* e = std::lower_bound(std::begin(expansions), std::end(expansions), cp,
+                                     [](const CaseExpansion& x, char32_t c) { return x.from < c; });
+    if (e != std::end(expansions) && e->from == cp) {
+        for (char32_t to : e->to) {
+            if (to != 0) spider::detail::appendUtf8(out, to);
+        }
+        return;
+    }
+    spider::detail::appendUtf8(out, cp);
+}
+
 bool isAsciiSpace(unsigned char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    // Python's str.isspace() in ASCII includes the information separators 0x1C-0x1F.
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
+}
+
+// Whether the code point `cp` (one code point's UTF-8 bytes) is whitespace for Python.
+bool isSpaceCodePoint(std::string_view cp) {
+    if (cp.size() == 1) return isAsciiSpace(static_cast<unsigned char>(cp[0]));
+    std::size_t pos = 0;
+    const char32_t c = spider::detail::decodeUtf8(cp, pos);
+    return c != spider::detail::kInvalidCodePoint && inRanges(kSpaces, c);
 }
 
 // The byte offset of every code point of `s` (plus s.size() at the end). Bytes that do
@@ -68,7 +130,7 @@ std::string stripImpl(std::string_view s, const std::string_view* chars, bool le
     std::size_t last = offsets.size() - 1; // exclusive index into offsets
     auto strippable = [&](std::size_t k) {
         const std::string_view cp = s.substr(offsets[k], offsets[k + 1] - offsets[k]);
-        if (chars == nullptr) return cp.size() == 1 && isAsciiSpace(static_cast<unsigned char>(cp[0]));
+        if (chars == nullptr) return isSpaceCodePoint(cp);
         return inChars(cp, *chars);
     };
     if (left) {
@@ -110,14 +172,28 @@ std::string rstrip(std::string_view s, std::string_view chars) {
     return stripImpl(s, &chars, false, true);
 }
 
-std::vector<std::string> split(std::string_view s) {
+std::vector<std::string> split(std::string_view s) { return splitWhitespace(s, -1); }
+
+std::vector<std::string> splitWhitespace(std::string_view s, std::int64_t maxsplit) {
+    // Python: runs of whitespace separate; after `maxsplit` splits the rest, from its first
+    // non-space character to the very end (trailing spaces kept), is the last element.
+    const auto offsets = codePointOffsets(s);
+    const std::size_t n = offsets.size() - 1;
+    auto space = [&](std::size_t k) {
+        return isSpaceCodePoint(s.substr(offsets[k], offsets[k + 1] - offsets[k]));
+    };
     std::vector<std::string> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && isAsciiSpace(static_cast<unsigned char>(s[i]))) ++i;
-        const std::size_t start = i;
-        while (i < s.size() && !isAsciiSpace(static_cast<unsigned char>(s[i]))) ++i;
-        if (i > start) out.emplace_back(s.substr(start, i - start));
+    std::size_t k = 0;
+    while (true) {
+        while (k < n && space(k)) ++k;
+        if (k == n) break;
+        if (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit) {
+            out.emplace_back(s.substr(offsets[k]));
+            break;
+        }
+        const std::size_t start = k;
+        while (k < n && !space(k)) ++k;
+        out.emplace_back(s.substr(offsets[start], offsets[k] - offsets[start]));
     }
     return out;
 }
@@ -162,16 +238,71 @@ std::string replace(std::string_view s, std::string_view old, std::string_view r
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (isAscii(s)) {
+        for (char& c : out) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return out;
+    }
+    // Decode once: the final-sigma rule looks at the neighbours of each capital sigma.
+    std::vector<char32_t> cps;
+    std::vector<std::size_t> starts;
+    for (std::size_t pos = 0; pos < s.size();) {
+        starts.push_back(pos);
+        cps.push_back(spider::detail::decodeUtf8(s, pos));
+    }
+    starts.push_back(s.size());
+    auto ignorable = [&](std::size_t k) {
+        return cps[k] != spider::detail::kInvalidCodePoint && inRanges(kCaseIgnorable, cps[k]);
+    };
+    auto cased = [&](std::size_t k) {
+        return cps[k] != spider::detail::kInvalidCodePoint && inRanges(kCased, cps[k]);
+    };
+    out.clear();
+    for (std::size_t k = 0; k < cps.size(); ++k) {
+        const char32_t cp = cps[k];
+        if (cp == spider::detail::kInvalidCodePoint) {
+            out.append(s.substr(starts[k], starts[k + 1] - starts[k])); // kept as it is
+        } else if (cp < 0x80) {
+            out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+        } else if (cp == 0x03A3) {
+            // Python's Final_Sigma: after a cased letter and not before one, skipping
+            // case-ignorable characters (apostrophes, combining marks) both ways.
+            std::size_t before = k;
+            while (before > 0 && ignorable(before - 1)) --before;
+            bool final = before > 0 && cased(before - 1);
+            if (final) {
+                std::size_t after = k + 1;
+                while (after < cps.size() && ignorable(after)) ++after;
+                final = after == cps.size() || !cased(after);
+            }
+            spider::detail::appendUtf8(out, final ? 0x03C2 : 0x03C3);
+        } else {
+            appendMapped(out, cp, kLowerRuns, kLowerExpansions);
+        }
     }
     return out;
 }
 
 std::string upper(std::string_view s) {
     std::string out(s);
-    for (char& c : out) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (isAscii(s)) {
+        for (char& c : out) {
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        }
+        return out;
+    }
+    out.clear();
+    for (std::size_t pos = 0; pos < s.size();) {
+        const std::size_t start = pos;
+        const char32_t cp = spider::detail::decodeUtf8(s, pos);
+        if (cp == spider::detail::kInvalidCodePoint) {
+            out.append(s.substr(start, pos - start));
+        } else if (cp < 0x80) {
+            out += static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 'a' + 'A' : cp);
+        } else {
+            appendMapped(out, cp, kUpperRuns, kUpperExpansions);
+        }
     }
     return out;
 }
@@ -201,8 +332,10 @@ std::int64_t find(std::string_view s, std::string_view sub) {
 
 bool isdigit(std::string_view s) {
     if (s.empty()) return false;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
+    for (std::size_t pos = 0; pos < s.size();) {
+        const char32_t cp = spider::detail::decodeUtf8(s, pos);
+        if (cp >= '0' && cp <= '9') continue;
+        if (cp < 0x80 || cp == spider::detail::kInvalidCodePoint || !inRanges(kDigits, cp)) return false;
     }
     return true;
 }

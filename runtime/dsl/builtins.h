@@ -5,7 +5,9 @@
 // `{}` formatting.
 //
 // Strings are UTF-8; len, indexing, slicing, find and iteration count code points, as
-// Python counts characters. lower()/upper()/isdigit() look at ASCII only.
+// Python counts characters. lower()/upper() use Unicode's full case mappings (with the
+// final-sigma rule), isdigit() Unicode digits, split()/strip() Unicode whitespace, all as
+// Python's str does (tables generated from Python by scripts/gen-dsl-unicode-tables).
 #include "dsl/values.h"
 
 #include <algorithm>
@@ -37,8 +39,10 @@ std::string lstrip(std::string_view s);
 std::string lstrip(std::string_view s, std::string_view chars);
 std::string rstrip(std::string_view s);
 std::string rstrip(std::string_view s, std::string_view chars);
-// split() on runs of whitespace; split(sep[, maxsplit]) on `sep` (an empty one: ValueError).
+// split() on runs of whitespace; splitWhitespace(s, n) is split(maxsplit=n): at most n
+// splits (a negative n: no limit); split(sep[, maxsplit]) on `sep` (an empty one: ValueError).
 std::vector<std::string> split(std::string_view s);
+std::vector<std::string> splitWhitespace(std::string_view s, std::int64_t maxsplit);
 std::vector<std::string> split(std::string_view s, std::string_view sep,
                                std::int64_t maxsplit = -1);
 std::string replace(std::string_view s, std::string_view old, std::string_view replacement);
@@ -200,7 +204,8 @@ bool truthy(const T& v) {
     }
 }
 
-// `x or y` where the result is a value (not a bool): x when truthy, else y.
+// `x or y` where the result is a value (not a bool) and y is a literal or a variable
+// (nothing to skip): x when truthy, else y.
 template <class T, class U>
 auto orElse(const std::optional<T>& x, U&& y) {
     if constexpr (IsOptional<std::decay_t<U>>::value) {
@@ -213,6 +218,43 @@ template <class T, class U>
 T orElse(const T& x, U&& y) {
     return truthy(x) ? x : T(std::forward<U>(y));
 }
+
+// `x or y` where the result is a value (not a bool), in general: y is evaluated only when
+// x is falsy (it may have effects or be an `await`). Generated code
+// declares one OrOperand<R> (R: the result type) before the statement and writes
+//     held.take(held.keep(x) || held.put(y))
+// so x is evaluated where Python evaluates it, without a lambda (which must not appear in
+// co_await/co_yield operands on g++ 12). When y awaits, g++ 12 would evaluate it even if
+// x is truthy (and a `?:` instead frees its result twice), so the generator then writes
+//     if (!held.keep(x)) { held.put(co_await y); }
+// before the statement, which reads held.take(). keep() and put() may be called again (a
+// loop condition).
+template <class R>
+class OrOperand {
+public:
+    // Holds x, as an R (a truthy optional's value, an int as a float), when it is truthy.
+    template <class U>
+    bool keep(U&& x) {
+        if (!truthy(x)) return false;
+        if constexpr (IsOptional<std::decay_t<U>>::value && !IsOptional<R>::value) {
+            value_.emplace(*std::forward<U>(x));
+        } else {
+            value_.emplace(std::forward<U>(x));
+        }
+        return true;
+    }
+    // Holds y.
+    template <class U>
+    bool put(U&& y) {
+        value_.emplace(std::forward<U>(y));
+        return true;
+    }
+    // The value held, moved out; its argument (keep(x) || put(y)) runs first.
+    R&& take(bool = true) { return std::move(*value_); }
+
+private:
+    std::optional<R> value_;
+};
 
 // ---- len, in, indexing, slicing -------------------------------------------------------------
 

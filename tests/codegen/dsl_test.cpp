@@ -97,6 +97,76 @@ TEST_CASE("truthiness and `or` follow Python") {
     CHECK(orElse(std::optional<std::string>(), "d"s) == "d");
     CHECK(orElse(std::optional<std::string>("v"), "d"s) == "v");
     CHECK(orElse(0.0, 3.0) == 3.0);
+    // `x or y` as generated: held.take(held.keep(x) || held.put(y)), y evaluated only when
+    // x is falsy.
+    OrOperand<std::string> held;
+    int fallbacks = 0;
+    auto fallback = [&] {
+        ++fallbacks;
+        return "d"s;
+    };
+    CHECK(held.take(held.keep(std::optional<std::string>()) || held.put(fallback())) == "d");
+    CHECK(held.take(held.keep(std::optional<std::string>("")) || held.put(fallback())) == "d");
+    CHECK(held.take(held.keep(std::optional<std::string>("v")) || held.put(fallback())) == "v");
+    CHECK(fallbacks == 2);
+    OrOperand<double> number;
+    CHECK(number.take(number.keep(std::int64_t{0}) || number.put(3.0)) == 3.0);
+    CHECK(number.take(number.keep(std::int64_t{-2}) || number.put(3.0)) == -2.0);
+    OrOperand<std::optional<std::string>> optional;
+    CHECK(optional.take(optional.keep(std::optional<std::string>()) ||
+                        optional.put(std::optional<std::string>())) == std::nullopt);
+}
+
+TEST_CASE("split with maxsplit and no separator splits on whitespace like Python") {
+    CHECK(splitWhitespace("  a  b  c  ", 1) == Strings{"a", "b  c  "});
+    CHECK(splitWhitespace("  a b  ", 0) == Strings{"a b  "});
+    CHECK(splitWhitespace(" a ", 1) == Strings{"a"});
+    CHECK(splitWhitespace("a b", 5) == Strings{"a", "b"});
+    CHECK(splitWhitespace("a b c", -1) == Strings{"a", "b", "c"});
+    CHECK(splitWhitespace("", 0).empty());
+    CHECK(splitWhitespace("   ", 0).empty());
+    CHECK(splitWhitespace(" a\u00a0b\u00a0 c ", 1) == Strings{"a", "b\u00a0 c "});
+}
+
+TEST_CASE("whitespace for split and strip is Python's Unicode whitespace") {
+    CHECK(split("\u00a0a\u2003b\x1c") == Strings{"a", "b"});
+    CHECK(strip("\u00a0x\u3000") == "x");
+    CHECK(lstrip("\u2028 x ") == "x ");
+    CHECK(strip("\u00e9x\u00e9") == "\u00e9x\u00e9");
+}
+
+TEST_CASE("lower and upper use Unicode's full case mappings like Python") {
+    // Latin-1 Supplement, Latin Extended-A (with a one-to-two mapping), ASCII untouched.
+    CHECK(lower("\u00c3\u00e9 \u0178 \u00df") == "\u00e3\u00e9 \u00ff \u00df");
+    CHECK(upper("\u00c3\u00e9 \u0178 \u00df") == "\u00c3\u00c9 \u0178 SS");
+    CHECK(lower("\u0141\u00f3d\u017a \u014a \u0149") == "\u0142\u00f3d\u017a \u014b \u0149");
+    CHECK(upper("\u0141\u00f3d\u017a \u014a \u0149") == "\u0141\u00d3D\u0179 \u014a \u02bcN");
+    // Cyrillic.
+    CHECK(lower("\u041f\u0420\u0418\u0412\u0415\u0422 \u0401") == "\u043f\u0440\u0438\u0432\u0435\u0442 \u0451");
+    CHECK(upper("\u043c\u0438\u0440") == "\u041c\u0418\u0420");
+    // Greek, with final sigma at the end of a word only (an apostrophe is skipped).
+    CHECK(lower("\u039f\u0394\u039f\u03a3 \u03a3\u0391 \u03a3") ==
+          "\u03bf\u03b4\u03bf\u03c2 \u03c3\u03b1 \u03c3");
+    CHECK(lower("\u0391\u03a3'\u03a3") == "\u03b1\u03c3'\u03c2");
+    CHECK(lower("\u038c\u03a3\u039f\u03a3.") == "\u03cc\u03c3\u03bf\u03c2.");
+    CHECK(upper("\u0390") == "\u0399\u0308\u0301"); // one code point to three
+    CHECK(upper("\u0390").size() == 6);
+    // Titlecase digraphs, ligatures, outside the BMP.
+    CHECK(lower("\u0130") == "i\u0307");
+    CHECK(lower("\u01c5") == "\u01c6");
+    CHECK(upper("\u01c5") == "\u01c4");
+    CHECK(upper("\ufb01") == "FI");
+    CHECK(lower("\U00010400") == "\U00010428");
+    // Invalid UTF-8 bytes pass through unchanged.
+    CHECK(upper("a\xff" "b") == "A\xff" "B");
+    CHECK(lower("\xc3(\u00c9") == "\xc3(\u00e9");
+}
+
+TEST_CASE("isdigit accepts Unicode digits like Python") {
+    CHECK(isdigit("\u0663\u0664"));
+    CHECK(isdigit("\u00b2"));
+    CHECK_FALSE(isdigit("\u00bd"));
+    CHECK_FALSE(isdigit("1\xff"));
 }
 
 TEST_CASE("format and log templates take {} and {N} fields and escaped braces") {

@@ -1,8 +1,14 @@
 // Golden tests: every tests/golden/NAME.spider emits exactly tests/golden/NAME.cpp, and
 // every sample has its golden. SPIDERC_UPDATE_GOLDENS=1 rewrites the expected files.
+#include "build/process.h"
 #include "commands/commands.h"
 
 #include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -111,4 +117,66 @@ TEST_CASE("a program with errors produces diagnostics and no C++") {
     CHECK_FALSE(compiled.ok);
     CHECK(compiled.cpp.empty());
     CHECK(compiled.diagnostics.find("broken.spider:4:") != std::string::npos);
+}
+
+namespace {
+
+// A 127.0.0.1 port that refuses connections while this object lives: bound, never listened
+// on, so a crawler's request to it fails at once with a connection error.
+class RefusingPort {
+public:
+    RefusingPort() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof address;
+        if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
+            port_ = ntohs(address.sin_port);
+        }
+    }
+    ~RefusingPort() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    RefusingPort(const RefusingPort&) = delete;
+    RefusingPort& operator=(const RefusingPort&) = delete;
+    int port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+};
+
+} // namespace
+
+// tests/golden/python_semantics.spider does its work in an errback and yields one item of
+// results; each value is what Python gives for the same code (`calls` counts the right
+// sides of `or`/`and` that ran: 1 per count(), 100 per slow(), 1000 per flag()).
+TEST_CASE("a generated crawler evaluates `and`/`or` and string methods like Python") {
+    RefusingPort closed;
+    REQUIRE(closed.port() != 0);
+    const fs::path work = fs::temp_directory_path() / "spiderc_python_semantics";
+    fs::create_directories(work);
+    const std::string exe = (work / "python_semantics").string();
+    const std::string items = (work / "items.jsonl").string();
+    std::ostringstream out;
+    std::ostringstream err;
+    REQUIRE(spiderc::commands::buildCommand(
+                {"-O0", std::string(SPIDERC_GOLDEN_DIR) + "/python_semantics.spider", "-o", exe},
+                false, out, err) == 0);
+    const auto run = spiderc::build::runCaptured(
+        {exe, "-a", "base=http://127.0.0.1:" + std::to_string(closed.port()), "-O", items});
+    INFO(run.output);
+    CHECK(run.exitCode == 0);
+    CHECK(readAll(items) ==
+          "{\"a\":\"kept\",\"b\":\"b\",\"c\":\"c\",\"d\":\"x\",\"e\":\"kept\",\"f\":\"f\","
+          "\"n\":2.5,\"m\":3,\"both\":\"pkept\",\"xs\":[\"default\"],\"loops\":1013,"
+          "\"r\":\"rp\",\"greeting\":\"hello\",\"calls\":3107,\"tries\":2,\"ok\":false,"
+          "\"failure\":\"ConnectionError\","
+          "\"split\":[\"\u00dcn\u00efcode\",\"\u039f\u0394\u039f\u03a3 stra\u00dfe  \"],"
+          "\"split_all\":[\"\u00dcn\u00efcode\",\"\u039f\u0394\u039f\u03a3\",\"stra\u00dfe\"],"
+          "\"lower\":\"  \u00fcn\u00efcode\u00a0\u03bf\u03b4\u03bf\u03c2 stra\u00dfe  \","
+          "\"upper\":\"  \u00dcN\u00cfCODE\u00a0\u039f\u0394\u039f\u03a3 STRASSE  \"}\n");
+    fs::remove_all(work);
 }

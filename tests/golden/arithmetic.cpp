@@ -82,8 +82,9 @@ spider::CallbackStream ArithmeticSpider::parse(spider::HtmlResponse response) {
 #line 21 "arithmetic.spider"
     std::string name_ = spider::dsl::orElse(label, "anonymous"s);
 #line 22 "arithmetic.spider"
-    std::string first = spider::dsl::orElse(spider::dsl::get(response.css("h1::text"s)),
-                                            spider::dsl::get(response.css("title::text"s), ""s));
+    spider::dsl::OrOperand<std::string> lhs;
+    std::string first = lhs.take(lhs.keep(spider::dsl::get(response.css("h1::text"s))) ||
+                                 lhs.put(spider::dsl::get(response.css("title::text"s), ""s)));
 #line 23 "arithmetic.spider"
     std::int64_t count = spider::dsl::orElse(spider::dsl::len(empty), 3);
 #line 24 "arithmetic.spider"
@@ -103,7 +104,7 @@ spider::CallbackStream ArithmeticSpider::parse(spider::HtmlResponse response) {
         co_yield std::move(output);
     }
 }
-#line 107 "arithmetic.cpp"
+#line 108 "arithmetic.cpp"
 
 } // namespace
 
