@@ -269,7 +269,9 @@ void CrawlEngine::onDownloaded(std::shared_ptr<Request> request, Outcome<Respons
         const Failure& failure = outcome.failure();
         if (!request->errback.empty()) {
             runErrback(failure, std::move(*request));
-        } else {
+        } else if (!failure.check<IgnoreRequest>()) {
+            // A request dropped on purpose (robots.txt, an offsite redirect) is not an
+            // error: the downloader logged it at DEBUG and counted it, as Scrapy does.
             logger_.error(kEngineLog, "Error downloading " + describeRequest(*request) + ": " +
                                           failure.describe());
         }

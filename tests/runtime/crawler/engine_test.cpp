@@ -470,3 +470,44 @@ TEST_CASE("a spider without start requests closes at once as finished") {
     CHECK(run.seconds < 0.5);
     CHECK(run.stat("response_received_count") == 0);
 }
+
+namespace {
+
+// Start requests for a page robots.txt allows and one it forbids (the fixture's robots.txt
+// disallows /private/).
+class RobotsSpider : public spider::Spider {
+  public:
+    explicit RobotsSpider(std::string base)
+        : base_(std::move(base)) {}
+    std::string_view name() const override { return "robots"; }
+    std::vector<std::string> startUrls() const override {
+        return {base_ + "/p/1.html", base_ + "/private/p/2.html"};
+    }
+    CallbackStream callback(std::string_view, HtmlResponse response) override {
+        return parse(std::move(response));
+    }
+
+  private:
+    CallbackStream parse(HtmlResponse response) {
+        co_yield Output(itemOf("url", Value(response.url())));
+    }
+    std::string base_;
+};
+
+} // namespace
+
+TEST_CASE("a request robots.txt forbids is dropped quietly, not reported as an error") {
+    FixtureServer server(siteOptions());
+    RobotsSpider spider(server.url(""));
+    spider::Settings settings;
+    settings.robotstxt_obey = true;
+    CrawlRun run = runCrawl(spider, settings);
+    CHECK(run.reason == "finished");
+    REQUIRE(run.items.size() == 1);
+    CHECK(run.items[0].get("url")->asString() == server.url("/p/1.html"));
+    CHECK(run.stat("robotstxt/forbidden") == 1);
+    CHECK(server.hits("/private/p/2.html") == 0);
+    CHECK(run.logged("DEBUG: Forbidden by robots.txt: <GET " + server.url("/private/p/2.html")));
+    CHECK_FALSE(run.logged("Error downloading"));
+    CHECK(run.stat("log_count/ERROR") == 0);
+}
