@@ -1,8 +1,6 @@
 // Micro-benchmarks of the runtime's core: Deferreds, coroutines, the reactor. bench/micro/run
 // runs them beside the same operations in Twisted (twisted_micro.py) and prints the ratio.
-#include "coro/async_generator.h"
-#include "coro/task.h"
-#include "deferred/deferred.h"
+#include "micro_ops.h"
 #include "reactor/reactor.h"
 
 #include <benchmark/benchmark.h>
@@ -12,67 +10,19 @@
 
 namespace {
 
-using spider::AsyncGenerator;
-using spider::Deferred;
 using spider::Reactor;
-using spider::Task;
 
-// Create a Deferred, add one callback, fire it.
-void fireOneCallback(benchmark::State& state) {
-    long sum = 0;
-    for (auto _ : state) {
-        Deferred<long> d;
-        d.addCallback([&sum](long v) { sum += v; });
-        d.callback(1);
-    }
-    benchmark::DoNotOptimize(sum);
-}
+// The Deferred and coroutine operations live in micro_ops.h (shared with micro_count.cpp).
+void fireOneCallback(benchmark::State& state) { spider::bench::fireOneCallback(state); }
 BENCHMARK(fireOneCallback)->Name("fire_one_callback");
 
-// Create a Deferred, add ten callbacks, fire it.
-void chainTenCallbacks(benchmark::State& state) {
-    long sum = 0;
-    for (auto _ : state) {
-        Deferred<long> d;
-        for (int i = 0; i < 10; ++i) {
-            d.addCallback([](long v) { return v + 1; });
-        }
-        d.addCallback([&sum](long v) { sum += v; });
-        d.callback(1);
-    }
-    benchmark::DoNotOptimize(sum);
-}
+void chainTenCallbacks(benchmark::State& state) { spider::bench::chainTenCallbacks(state); }
 BENCHMARK(chainTenCallbacks)->Name("chain_10_callbacks");
 
-Task<void> awaitReadyBody(benchmark::State* state) {
-    long sum = 0;
-    for (auto _ : *state) {
-        sum += co_await spider::succeed(1L);
-    }
-    benchmark::DoNotOptimize(sum);
-}
-
-// co_await of an already-fired Deferred (succeed(i)) inside a Task.
-void awaitReadyDeferred(benchmark::State& state) { awaitReadyBody(&state); }
+void awaitReadyDeferred(benchmark::State& state) { spider::bench::awaitReadyDeferred(&state); }
 BENCHMARK(awaitReadyDeferred)->Name("await_ready_deferred");
 
-AsyncGenerator<long> naturals() {
-    for (long i = 0;; ++i) {
-        co_yield i;
-    }
-}
-
-Task<void> generatorBody(benchmark::State* state) {
-    auto gen = naturals();
-    long sum = 0;
-    for (auto _ : *state) {
-        sum += *co_await gen.next();
-    }
-    benchmark::DoNotOptimize(sum);
-}
-
-// One value from an AsyncGenerator to its consumer (co_yield + co_await next()).
-void generatorYield(benchmark::State& state) { generatorBody(&state); }
+void generatorYield(benchmark::State& state) { spider::bench::generatorYield(&state); }
 BENCHMARK(generatorYield)->Name("generator_yield");
 
 // 1,000,000 callLater scheduled (spread over 1 ms) and fired on the real Reactor; the

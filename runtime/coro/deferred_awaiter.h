@@ -72,13 +72,17 @@ public:
     DeferredAwaiter(const DeferredAwaiter&) = delete;
     DeferredAwaiter& operator=(const DeferredAwaiter&) = delete;
     ~DeferredAwaiter() {
-        if (step_) {
-            // The frame is being destroyed while suspended here (an AsyncGenerator closed
-            // mid-await): the step stays in the chain but no longer resumes anything.
-            step_->awaiter = nullptr;
-            if (promise_) {
-                promise_->cancelHook = nullptr;
+        if (suspended_) {
+            if (step_) {
+                // The frame is being destroyed while suspended here (an AsyncGenerator
+                // closed mid-await): the step stays in the chain but no longer resumes
+                // anything.
+                step_->awaiter = nullptr;
+                if (promise_) {
+                    promise_->cancelHook = nullptr;
+                }
             }
+            slot_.~Box();
         }
         if (owned_) {
             unref(core_);
@@ -89,17 +93,17 @@ public:
 
     template <class P>
     void await_suspend(std::coroutine_handle<P> h) {
-        auto* step = poolNew<AwaitStep>();
-        step->run = &AwaitStep::runImpl;
-        step->destroy = &AwaitStep::destroyImpl;
+        Core* core = core_;
+        auto* step = newStep<AwaitStep>(*core);
+        step->act = &AwaitStep::actImpl;
         step->awaiter = this;
         step->handle = h;
         if constexpr (destroyFrameWhenAbandoned<P>()) {
             step->abandon = &destroyFrame;
         }
+        ::new (static_cast<void*>(&slot_)) Box();
         suspended_ = true;
         step_ = step;
-        Core* core = core_;
         core->tailType = typeTag<void>();
         appendStep(*core, step); // the Deferred is not ready: the step cannot run now
         bool cancelNow = false;
@@ -125,38 +129,66 @@ public:
     }
 
     T await_resume() {
-        if (promise_) {
-            promise_->cancelHook = nullptr;
-        }
-        Box& box = suspended_ ? slot_ : core_->result;
-        if (!suspended_) {
-            core_->tailType = typeTag<void>();
-        }
-        if (box.isFailure()) {
-            Failure failure = std::move(box.failure());
-            box.setVoid();
-            failure.raise();
-        }
-        if constexpr (std::is_void_v<T>) {
-            box.setVoid();
-        } else {
-            if (!box.template holds<T>()) {
-                throw std::logic_error("co_await: the Deferred's result is not a value of the "
-                                       "awaited type (it was consumed elsewhere)");
+        if (suspended_) {
+            if (promise_) {
+                promise_->cancelHook = nullptr;
             }
-            return box.template takeAndSetVoid<T>();
+            return take(slot_);
         }
+        core_->tailType = typeTag<void>();
+        return take(core_->result);
     }
 
 private:
+    // The awaited result: the value, or the failure's exception thrown. Leaves void behind.
+    static T take(Box& box) {
+        if constexpr (std::is_void_v<T>) {
+            if (box.isFailure()) {
+                raiseFailure(box);
+            }
+            box.setVoid();
+        } else {
+            if (box.template holds<T>()) {
+                return box.template takeAndSetVoid<T>();
+            }
+            if (box.isFailure()) {
+                raiseFailure(box);
+            }
+            throw std::logic_error("co_await: the Deferred's result is not a value of the "
+                                   "awaited type (it was consumed elsewhere)");
+        }
+    }
+    [[noreturn]] static void raiseFailure(Box& box) {
+        Failure failure = std::move(box.failure());
+        box.setVoid();
+        failure.raise();
+    }
+
     struct AwaitStep final : Step {
         DeferredAwaiter* awaiter = nullptr;
         std::coroutine_handle<> handle;
         void (*abandon)(std::coroutine_handle<>) noexcept = nullptr;
 
-        static Core* runImpl(Step* s, Core& core) noexcept {
+        static Core* actImpl(Step* s, Core& core, StepAction action) noexcept {
             auto* self = static_cast<AwaitStep*>(s);
-            DeferredAwaiter* a = std::exchange(self->awaiter, nullptr);
+            DeferredAwaiter* a = self->awaiter;
+            std::coroutine_handle<> h = self->handle;
+            auto abandon = self->abandon;
+            freeStep(core, self);
+            if (action == StepAction::kDiscard) {
+                if (a) {
+                    // Destroyed without running: the Deferred died unfired.
+                    a->step_ = nullptr;
+                    a->core_ = nullptr;
+                    if (a->promise_) {
+                        a->promise_->cancelHook = nullptr;
+                    }
+                    if (abandon) {
+                        abandon(h);
+                    }
+                }
+                return nullptr;
+            }
             if (!a) {
                 // The awaiting frame is gone: pass failures on (so they are not lost),
                 // drop values.
@@ -172,26 +204,8 @@ private:
             }
             a->slot_.takeFrom(core.result);
             core.result.setVoid();
-            resumeCoroutine(self->handle);
+            resumeCoroutine(h);
             return nullptr;
-        }
-        static void destroyImpl(Step* s) noexcept {
-            auto* self = static_cast<AwaitStep*>(s);
-            DeferredAwaiter* a = self->awaiter;
-            auto abandon = self->abandon;
-            std::coroutine_handle<> h = self->handle;
-            deleteStep<AwaitStep>(s);
-            if (a) {
-                // Destroyed without running: the Deferred died unfired.
-                a->step_ = nullptr;
-                a->core_ = nullptr;
-                if (a->promise_) {
-                    a->promise_->cancelHook = nullptr;
-                }
-                if (abandon) {
-                    abandon(h);
-                }
-            }
         }
     };
 
@@ -208,7 +222,11 @@ private:
     bool suspended_ = false;
     AwaitStep* step_ = nullptr;
     CancellablePromise* promise_ = nullptr;
-    Box slot_;
+    // Where the result waits for the coroutine to run after a suspension; constructed when
+    // it suspends (an await that does not suspend pays nothing for it).
+    union {
+        Box slot_;
+    };
 };
 
 } // namespace spider::detail

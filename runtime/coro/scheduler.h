@@ -12,6 +12,7 @@
 // Everything here is per thread.
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 
 namespace spider::detail {
 
@@ -28,9 +29,10 @@ inline thread_local constinit ResumeState tlsResume{};
 void drainFrom(std::coroutine_handle<> h) noexcept;
 void enqueueResume(std::coroutine_handle<> h) noexcept;
 
+// Also true when no drainer runs (the base is then 0, and 0 - here is negative).
 inline bool stackHasRoom() noexcept {
-    char* here = static_cast<char*>(__builtin_frame_address(0));
-    return tlsResume.base - here < kInlineStackBudget;
+    auto here = reinterpret_cast<std::intptr_t>(__builtin_frame_address(0));
+    return reinterpret_cast<std::intptr_t>(tlsResume.base) - here < kInlineStackBudget;
 }
 
 // Resumes h now if the stack allows, else queues it for the drainer.

@@ -20,6 +20,15 @@ namespace {
 thread_local constinit Core* tlsDeadHead = nullptr;
 thread_local constinit bool tlsDestroying = false;
 
+void discardContinuation(ContinuationStep* step, Core& core) noexcept {
+    if (Core* chainee = step->chainee) {
+        // Never reached: the Deferred waited on is gone, so chainee can no longer resume.
+        chainee->chainedTo = nullptr;
+        unref(chainee);
+    }
+    freeStep(core, step);
+}
+
 void destroyOne(Core* core) noexcept {
     if (core->result.isFailure()) {
         reportUnhandledError(core->result.failure());
@@ -28,7 +37,11 @@ void destroyOne(Core* core) noexcept {
     core->head = core->tail = nullptr;
     while (step) {
         Step* next = step->next;
-        step->destroy(step);
+        if (step->act) {
+            step->act(step, *core, StepAction::kDiscard);
+        } else {
+            discardContinuation(static_cast<ContinuationStep*>(step), *core);
+        }
         step = next;
     }
     if (Canceller* c = core->canceller) {
@@ -70,16 +83,6 @@ private:
     std::vector<Core*> spill_;
     std::size_t size_ = 0;
 };
-
-void continuationDestroy(Step* step) noexcept {
-    auto* s = static_cast<ContinuationStep*>(step);
-    if (Core* chainee = s->chainee) {
-        // Never reached: the Deferred waited on is gone, so chainee can no longer resume.
-        chainee->chainedTo = nullptr;
-        unref(chainee);
-    }
-    deleteStep<ContinuationStep>(step);
-}
 
 void returnedSelf(Core& core) {
     core.result.reset();
@@ -127,9 +130,8 @@ bool chainReturned(Core* current, Core* inner);
 
 inline bool runStep(Core* current, Step* step) {
     current->flags |= Core::kRunning;
-    Core* inner = step->run(step, *current);
+    Core* inner = step->act(step, *current, StepAction::kRun);
     current->flags &= ~Core::kRunning;
-    step->destroy(step);
     return !inner || chainReturned(current, inner);
 }
 
@@ -145,7 +147,7 @@ bool chainReturned(Core* current, Core* inner) {
         // through a continuation at the end of its chain.
         ContinuationStep* cont;
         try {
-            cont = poolNew<ContinuationStep>();
+            cont = newStep<ContinuationStep>(*inner);
         } catch (...) {
             unref(inner);
             current->result.reset();
@@ -154,7 +156,6 @@ bool chainReturned(Core* current, Core* inner) {
         }
         ++current->paused;
         current->chainedTo = inner;
-        cont->destroy = &continuationDestroy;
         ref(current);
         cont->chainee = current;
         appendStep(*inner, cont);
@@ -173,7 +174,7 @@ bool chainReturned(Core* current, Core* inner) {
 
 // The general loop, once a continuation is reached: a stack of Deferreds whose chains run,
 // innermost last.
-void runChain(Core* self) {
+[[gnu::noinline]] void runChain(Core* self) {
     ChainStack chain;
     chain.push(self); // takes the caller's reference
     while (!chain.empty()) {
@@ -193,13 +194,13 @@ void runChain(Core* self) {
             if (!current->head) {
                 current->tail = nullptr;
             }
-            if (!step->run) {
+            if (!step->act) {
                 // A continuation: hand the result to the Deferred waiting for us, run its
                 // chain, then come back to ours.
                 auto* cont = static_cast<ContinuationStep*>(step);
                 Core* chainee = cont->chainee;
                 cont->chainee = nullptr;
-                deleteStep<ContinuationStep>(step);
+                freeStep(*current, cont);
                 chainee->result.reset();
                 chainee->result.takeFrom(current->result);
                 current->result.setVoid();
@@ -234,7 +235,7 @@ void runCallbacks(Core& self) {
         if (!step) {
             break;
         }
-        if (!step->run) {
+        if (!step->act) {
             runChain(&self);
             return;
         }

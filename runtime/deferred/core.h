@@ -85,7 +85,7 @@ public:
 
     bool empty() const noexcept { return ops_ == nullptr; }
     // Empty, or holding something whose destruction does nothing.
-    bool trivial() const noexcept { return !ops_ || ops_->trivial; }
+    bool trivial() const noexcept { return !nonTrivial_; }
     bool isVoid() const noexcept { return ops_ == &kVoidBoxOps; }
     bool isFailure() const noexcept { return ops_ == &BoxOpsFor<Failure>::ops; }
 
@@ -111,16 +111,24 @@ public:
     // Moves the T out and leaves void behind (the type is known: no indirect call).
     template <class T>
     T takeAndSetVoid() noexcept(std::is_nothrow_move_constructible_v<T>) {
-        T& ref = get<T>();
-        T out(std::move(ref));
-        if constexpr (kBoxStoresInline<T>) {
-            ref.~T();
-        } else {
-            ref.~T();
-            poolDeallocate(&ref, sizeof(T));
-        }
+        T out(std::move(get<T>()));
+        destroyAs<T>();
         ops_ = &kVoidBoxOps;
         return out;
+    }
+    // Destroys the T it holds and leaves it empty (the type is known: no indirect call).
+    // Precondition: holds<T>().
+    template <class T>
+    void destroyAs() noexcept {
+        if constexpr (!std::is_void_v<T>) {
+            T& ref = get<T>();
+            ref.~T();
+            if constexpr (!kBoxStoresInline<T>) {
+                poolDeallocate(&ref, sizeof(T));
+            }
+        }
+        ops_ = nullptr;
+        nonTrivial_ = false;
     }
 
     // Precondition: empty().
@@ -131,6 +139,9 @@ public:
         } else if constexpr (kBoxStoresInline<T>) {
             ::new (static_cast<void*>(storage_)) T(std::forward<A>(args)...);
             ops_ = &BoxOpsFor<T>::ops;
+            if constexpr (!BoxOpsFor<T>::ops.trivial) {
+                nonTrivial_ = true; // it was false: the box was empty
+            }
         } else {
             void* mem = poolAllocate(sizeof(T));
             T* p;
@@ -142,6 +153,7 @@ public:
             }
             std::memcpy(storage_, &p, sizeof p);
             ops_ = &BoxOpsFor<T>::ops;
+            nonTrivial_ = true;
         }
     }
     void setVoid() noexcept {
@@ -151,7 +163,8 @@ public:
     void reset() noexcept {
         const BoxOps* ops = ops_;
         ops_ = nullptr;
-        if (ops && !ops->trivial) {
+        if (nonTrivial_) {
+            nonTrivial_ = false;
             ops->destroy(storage_);
         }
     }
@@ -160,25 +173,35 @@ public:
         if (const BoxOps* ops = other.ops_) {
             ops->relocate(other.storage_, storage_);
             ops_ = ops;
+            nonTrivial_ = other.nonTrivial_;
             other.ops_ = nullptr;
+            other.nonTrivial_ = false;
         }
     }
 
 private:
     alignas(std::max_align_t) unsigned char storage_[kBoxInline];
     const BoxOps* ops_ = nullptr;
+    // ops_->trivial negated, kept here (in what would be padding) so that the checks on the
+    // hot paths need no dependent load.
+    bool nonTrivial_ = false;
 };
 
 // ---- Steps: one (callback, errback) pair of a chain, type-erased --------------------------
 
+enum class StepAction {
+    kRun,     // run it on the chain's current result, then free it
+    kDiscard, // free it without running it (its Deferred is being destroyed)
+};
+
 struct Step {
     Step* next = nullptr;
-    // Runs on the core's current result and leaves the new result in it. Returns a Core (with
-    // a reference for the caller) when the callback returned a Deferred the chain must wait
-    // for. Never throws: exceptions become Failures. Null for a ContinuationStep.
-    Core* (*run)(Step* self, Core& core) noexcept = nullptr;
-    // Destroys and frees the step, whether it ran or not.
-    void (*destroy)(Step* self) noexcept = nullptr;
+    // kRun: runs on the core's current result, leaves the new result in it and frees the
+    // step (before returning). Returns a Core (with a reference for the caller) when the
+    // callback returned a Deferred the chain must wait for. kDiscard: frees the step; returns
+    // null. Never throws: exceptions become Failures. One function for both, so a step costs
+    // one indirect call. Null for a ContinuationStep.
+    Core* (*act)(Step* self, Core& core, StepAction action) noexcept = nullptr;
 };
 
 // Twisted's _CONTINUE: sits in the chain of a Deferred that a callback of `chainee`
@@ -200,13 +223,6 @@ S* poolNew(A&&... args) {
 }
 
 template <class S>
-void deleteStep(Step* step) noexcept {
-    S* s = static_cast<S*>(step);
-    s->~S();
-    poolDeallocate(s, sizeof(S));
-}
-
-template <class S>
 void poolDelete(S* s) noexcept {
     s->~S();
     poolDeallocate(s, sizeof(S));
@@ -219,6 +235,11 @@ struct Canceller {
 
 // ---- Core ---------------------------------------------------------------------------------
 
+// Every Deferred has room for one small step inline (most chains are one callback, or one
+// awaiting coroutine): the step then costs no allocation.
+inline constexpr std::size_t kStepSlotSize = 48;
+inline constexpr std::size_t kStepSlotAlign = 16;
+
 class Core {
 public:
     enum Flag : std::uint32_t {
@@ -227,6 +248,7 @@ public:
         kRunning = 1u << 2,               // inside one of its callbacks
         kCancelHandled = 1u << 3,         // the canceller decides the outcome (Tasks)
         kDying = 1u << 4,
+        kStepSlotUsed = 1u << 5, // stepSlot holds a step of the chain
     };
 
     explicit Core(const void* type) noexcept : inputType(type), tailType(type) {}
@@ -242,6 +264,7 @@ public:
     // Deferred or paused, not inside one of its own callbacks.
     bool ready() const noexcept { return (flags & (kCalled | kRunning)) == kCalled && !paused; }
 
+    Box result;
     std::uint32_t refs = 1;
     std::uint32_t paused = 0;
     std::uint32_t flags = 0;
@@ -251,8 +274,37 @@ public:
     Step* tail = nullptr;
     Core* chainedTo = nullptr; // weak: the Deferred this one waits on (for cancel())
     Canceller* canceller = nullptr;
-    Box result;
+    alignas(kStepSlotAlign) unsigned char stepSlot[kStepSlotSize];
 };
+
+template <class S>
+inline constexpr bool kFitsStepSlot = sizeof(S) <= kStepSlotSize && alignof(S) <= kStepSlotAlign;
+
+// Constructs a step of core's chain: in its slot when that is free, else in pool memory.
+template <class S, class... A>
+S* newStep(Core& core, A&&... args) {
+    if constexpr (kFitsStepSlot<S>) {
+        if (!(core.flags & Core::kStepSlotUsed)) {
+            S* s = ::new (static_cast<void*>(core.stepSlot)) S(std::forward<A>(args)...);
+            core.flags |= Core::kStepSlotUsed;
+            return s;
+        }
+    }
+    return poolNew<S>(std::forward<A>(args)...);
+}
+
+// Destroys and frees a step newStep made for core.
+template <class S>
+void freeStep(Core& core, S* s) noexcept {
+    s->~S();
+    if constexpr (kFitsStepSlot<S>) {
+        if (static_cast<void*>(s) == static_cast<void*>(core.stepSlot)) {
+            core.flags &= ~Core::kStepSlotUsed;
+            return;
+        }
+    }
+    poolDeallocate(s, sizeof(S));
+}
 
 void destroyCore(Core* core) noexcept;
 

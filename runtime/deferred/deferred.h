@@ -254,42 +254,53 @@ Core* storeResult(Core& core, R&& r) {
     return nullptr;
 }
 
-// Calls f(args...) (which may refer into the box) and stores its result.
-template <class F, class... A>
+// What invokeAndStore finds in the box when the caller already emptied it.
+struct EmptyBox {};
+
+// Calls f(args...) (which may refer into the box, holding a Held) and stores its result.
+// Knowing Held, the old result is destroyed without an indirect call.
+template <class Held, class F, class... A>
 Core* invokeAndStore(Core& core, F& f, A&&... args) {
     using R = std::invoke_result_t<F&, A...>;
     if constexpr (std::is_void_v<R>) {
         std::invoke(f, std::forward<A>(args)...);
-        core.result.setVoid();
+        if constexpr (!std::is_same_v<Held, EmptyBox>) {
+            core.result.destroyAs<Held>();
+        }
+        core.result.emplace<void>();
         return nullptr;
     } else {
         std::decay_t<R> r = std::invoke(f, std::forward<A>(args)...);
-        core.result.reset();
+        if constexpr (!std::is_same_v<Held, EmptyBox>) {
+            core.result.destroyAs<Held>();
+        }
         return storeResult(core, std::move(r));
     }
 }
 
+// Precondition: the box holds a T (the chain carries T and is not failing).
 template <class T, class F>
 Core* callWithValue(Core& core, F& f) {
     if constexpr (std::is_void_v<T>) {
-        return invokeAndStore(core, f);
+        return invokeAndStore<void>(core, f);
     } else if constexpr (std::is_invocable_v<F&, T&&>) {
-        return invokeAndStore(core, f, std::move(core.result.get<T>()));
+        return invokeAndStore<T>(core, f, std::move(core.result.get<T>()));
     } else if constexpr (std::is_invocable_v<F&, T&>) {
-        return invokeAndStore(core, f, core.result.get<T>());
+        return invokeAndStore<T>(core, f, core.result.get<T>());
     } else {
-        return invokeAndStore(core, f);
+        return invokeAndStore<T>(core, f);
     }
 }
 
+// Precondition: the box holds a Failure.
 template <class F>
 Core* callWithFailure(Core& core, F& f) {
     if constexpr (std::is_invocable_v<F&, Failure&&>) {
-        return invokeAndStore(core, f, std::move(core.result.failure()));
+        return invokeAndStore<Failure>(core, f, std::move(core.result.failure()));
     } else if constexpr (std::is_invocable_v<F&, Failure&>) {
-        return invokeAndStore(core, f, core.result.failure());
+        return invokeAndStore<Failure>(core, f, core.result.failure());
     } else {
-        return invokeAndStore(core, f);
+        return invokeAndStore<Failure>(core, f);
     }
 }
 
@@ -314,48 +325,49 @@ template <class T, class F>
 Core* callWithOutcome(Core& core, F& f) {
     if constexpr (std::is_invocable_v<F&, Outcome<T>&&>) {
         Outcome<T> o = takeOutcome<T>(core);
-        return invokeAndStore(core, f, std::move(o));
+        return invokeAndStore<EmptyBox>(core, f, std::move(o));
     } else {
-        return invokeAndStore(core, f);
+        core.result.reset();
+        return invokeAndStore<EmptyBox>(core, f);
     }
+}
+
+// The act function (core.h) of a step type S, whose run(Core&) does the work.
+template <class S>
+Core* actOn(Step* s, Core& core, StepAction action) noexcept {
+    auto* self = static_cast<S*>(s);
+    Core* inner = nullptr;
+    if (action == StepAction::kRun) {
+        try {
+            inner = self->run(core);
+        } catch (...) {
+            setCurrentFailure(core);
+        }
+    }
+    freeStep(core, self);
+    return inner;
 }
 
 template <class T, class F>
 struct CallbackStep final : Step {
-    explicit CallbackStep(F f) : fn(std::move(f)) {
-        run = &runImpl;
-        destroy = &deleteStep<CallbackStep>;
-    }
-    static Core* runImpl(Step* s, Core& core) noexcept {
+    explicit CallbackStep(F f) : fn(std::move(f)) { act = &actOn<CallbackStep>; }
+    Core* run(Core& core) {
         if (core.result.isFailure()) {
             return nullptr;
         }
-        try {
-            return callWithValue<T>(core, static_cast<CallbackStep*>(s)->fn);
-        } catch (...) {
-            setCurrentFailure(core);
-            return nullptr;
-        }
+        return callWithValue<T>(core, fn);
     }
     F fn;
 };
 
 template <class F>
 struct ErrbackStep final : Step {
-    explicit ErrbackStep(F f) : fn(std::move(f)) {
-        run = &runImpl;
-        destroy = &deleteStep<ErrbackStep>;
-    }
-    static Core* runImpl(Step* s, Core& core) noexcept {
+    explicit ErrbackStep(F f) : fn(std::move(f)) { act = &actOn<ErrbackStep>; }
+    Core* run(Core& core) {
         if (!core.result.isFailure()) {
             return nullptr;
         }
-        try {
-            return callWithFailure(core, static_cast<ErrbackStep*>(s)->fn);
-        } catch (...) {
-            setCurrentFailure(core);
-            return nullptr;
-        }
+        return callWithFailure(core, fn);
     }
     F fn;
 };
@@ -363,20 +375,13 @@ struct ErrbackStep final : Step {
 template <class T, class F, class G>
 struct CallbacksStep final : Step {
     CallbacksStep(F f, G g) : cb(std::move(f)), eb(std::move(g)) {
-        run = &runImpl;
-        destroy = &deleteStep<CallbacksStep>;
+        act = &actOn<CallbacksStep>;
     }
-    static Core* runImpl(Step* s, Core& core) noexcept {
-        auto* self = static_cast<CallbacksStep*>(s);
-        try {
-            if (core.result.isFailure()) {
-                return callWithFailure(core, self->eb);
-            }
-            return callWithValue<T>(core, self->cb);
-        } catch (...) {
-            setCurrentFailure(core);
-            return nullptr;
+    Core* run(Core& core) {
+        if (core.result.isFailure()) {
+            return callWithFailure(core, eb);
         }
+        return callWithValue<T>(core, cb);
     }
     F cb;
     G eb;
@@ -384,18 +389,8 @@ struct CallbacksStep final : Step {
 
 template <class T, class F>
 struct BothStep final : Step {
-    explicit BothStep(F f) : fn(std::move(f)) {
-        run = &runImpl;
-        destroy = &deleteStep<BothStep>;
-    }
-    static Core* runImpl(Step* s, Core& core) noexcept {
-        try {
-            return callWithOutcome<T>(core, static_cast<BothStep*>(s)->fn);
-        } catch (...) {
-            setCurrentFailure(core);
-            return nullptr;
-        }
-    }
+    explicit BothStep(F f) : fn(std::move(f)) { act = &actOn<BothStep>; }
+    Core* run(Core& core) { return callWithOutcome<T>(core, fn); }
     F fn;
 };
 
@@ -505,7 +500,7 @@ public:
     template <class F>
     auto addCallback(F f) -> Deferred<detail::ChainType<detail::CallbackResult<T, F>, T>> {
         using U = detail::ChainType<detail::CallbackResult<T, F>, T>;
-        return add<U>(detail::poolNew<detail::CallbackStep<T, F>>(std::move(f)));
+        return add<U, detail::CallbackStep<T, F>>(std::move(f));
     }
     template <class F>
     Deferred<T> addErrback(F f) {
@@ -513,7 +508,7 @@ public:
         static_assert(std::is_same_v<U, T>,
                       "an errback on Deferred<T> must return T, Outcome<T>, Deferred<T> or "
                       "Failure (or nothing when T is void)");
-        return add<T>(detail::poolNew<detail::ErrbackStep<F>>(std::move(f)));
+        return add<T, detail::ErrbackStep<F>>(std::move(f));
     }
     template <class F, class G>
     auto addCallbacks(F callback, G errback)
@@ -521,13 +516,12 @@ public:
         using U = detail::ChainType<detail::CallbackResult<T, F>, T>;
         static_assert(std::is_same_v<U, detail::ChainType<detail::ErrbackResult<G>, U>>,
                       "addCallbacks: the errback must produce the callback's result type");
-        return add<U>(
-            detail::poolNew<detail::CallbacksStep<T, F, G>>(std::move(callback), std::move(errback)));
+        return add<U, detail::CallbacksStep<T, F, G>>(std::move(callback), std::move(errback));
     }
     template <class F>
     auto addBoth(F f) -> Deferred<detail::ChainType<detail::BothResult<T, F>, T>> {
         using U = detail::ChainType<detail::BothResult<T, F>, T>;
-        return add<U>(detail::poolNew<detail::BothStep<T, F>>(std::move(f)));
+        return add<U, detail::BothStep<T, F>>(std::move(f));
     }
     // Fires `other` with this chain's result (Twisted's chainDeferred); the chain then
     // carries void.
@@ -609,13 +603,14 @@ private:
             detail::throwTypeMismatch(typeid(T));
         }
     }
-    template <class U>
-    Deferred<U> add(detail::Step* step) {
+    // Appends a step S(args...) to the chain, which then carries U.
+    template <class U, class S, class... A>
+    Deferred<U> add(A&&... args) {
         if (!core_ || core_->tailType != detail::typeTag<T>()) {
-            step->destroy(step);
             requireCore();
             detail::throwTypeMismatch(typeid(T));
         }
+        S* step = detail::newStep<S>(*core_, std::forward<A>(args)...);
         core_->tailType = detail::typeTag<U>();
         detail::ref(core_);
         Deferred<U> out(detail::kAdoptRef, core_);

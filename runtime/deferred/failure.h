@@ -26,6 +26,10 @@ struct SourceLocation {
         return SourceLocation{file, function, line};
     }
     bool known() const noexcept { return line != 0; }
+    // file relative to the root of the spiderc source tree when it lies inside it
+    // ("runtime/downloader/downloader.cpp", wherever the tree was cloned), else file itself.
+    // What logs print.
+    std::string_view relativeFile() const noexcept;
 };
 
 class Failure {
@@ -74,7 +78,8 @@ public:
     const SourceLocation& where() const noexcept { return where_; }
     const std::string& context() const noexcept { return context_; }
     // "spider::TimeoutError: Deferred timed out after 2 seconds (while fetching x) [at
-    // file.cpp:12 in f]": the one-line form used in logs.
+    // runtime/file.cpp:12 in f]": the one-line form used in logs (the path as
+    // SourceLocation::relativeFile() gives it).
     std::string describe() const;
 
 private:

@@ -22,41 +22,47 @@ struct PoolReaper {
             lists.heads[b] = nullptr;
             // Blocks freed after this (by later thread-exit destructors) go straight back
             // to the system.
-            lists.counts[b] = kMaxFreePerBucket;
+            lists.room[b] = 0;
         }
     }
 };
 
 thread_local PoolReaper tlsPoolReaper;
+thread_local constinit bool tlsReaperArmed = false;
 
-void registerReaper() {
-    // Touching the reaper constructs it (once per thread), which registers its destructor.
+// Once per thread: touching the reaper constructs it, which registers its destructor; then
+// the buckets get their room.
+void armReaper() {
+    tlsReaperArmed = true;
     static_cast<void>(&tlsPoolReaper);
-    tlsPoolLists.reaperRegistered = true;
+    PoolLists& lists = tlsPoolLists;
+    for (std::size_t b = 0; b < kPoolBuckets; ++b) {
+        lists.room[b] = kMaxFreePerBucket;
+    }
 }
 
 } // namespace
 
 void* poolAllocateSlow(std::size_t bucket) {
-    if (!tlsPoolLists.reaperRegistered) {
-        registerReaper();
+    if (!tlsReaperArmed) {
+        armReaper();
     }
     return ::operator new((bucket + 1) * kPoolGranule);
 }
 
 void poolDeallocateSlow(void* p, std::size_t bucket) noexcept {
-    PoolLists& lists = tlsPoolLists;
-    if (lists.counts[bucket] >= kMaxFreePerBucket) {
-        ::operator delete(p);
+    // room is zero: the bucket is full, or this thread never allocated from the pool yet
+    // (memory from another thread), or its reaper already ran.
+    if (!tlsReaperArmed) {
+        armReaper();
+        PoolLists& lists = tlsPoolLists;
+        auto* block = static_cast<FreeBlock*>(p);
+        block->next = lists.heads[bucket];
+        lists.heads[bucket] = block;
+        --lists.room[bucket];
         return;
     }
-    if (!lists.reaperRegistered) {
-        registerReaper();
-    }
-    auto* block = static_cast<FreeBlock*>(p);
-    block->next = lists.heads[bucket];
-    lists.heads[bucket] = block;
-    ++lists.counts[bucket];
+    ::operator delete(p);
 }
 
 } // namespace spider::detail

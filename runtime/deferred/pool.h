@@ -32,8 +32,9 @@ struct FreeBlock {
 
 struct PoolLists {
     FreeBlock* heads[kPoolBuckets];
-    std::uint32_t counts[kPoolBuckets];
-    bool reaperRegistered; // the thread-exit cleanup is armed (pool.cpp)
+    // How many more free blocks each bucket may keep. Zero until the thread-exit cleanup is
+    // armed (pool.cpp) and again after it ran, so the hot path checks one number.
+    std::uint32_t room[kPoolBuckets];
 };
 
 // Trivially constructible and destructible, so access needs no TLS init guard; the reaper
@@ -47,7 +48,9 @@ inline std::size_t poolBucket(std::size_t size) noexcept {
     return (size + kPoolGranule - 1) / kPoolGranule - (size != 0);
 }
 
-inline void* poolAllocate(std::size_t size) {
+// Always inlined: with the size a constant (it always is), the bucket is folded away and
+// the fast path is a few instructions.
+[[gnu::always_inline]] inline void* poolAllocate(std::size_t size) {
 #ifdef SPIDER_POOL_DISABLED
     return ::operator new(size);
 #else
@@ -58,14 +61,14 @@ inline void* poolAllocate(std::size_t size) {
     PoolLists& lists = tlsPoolLists;
     if (FreeBlock* block = lists.heads[b]) {
         lists.heads[b] = block->next;
-        --lists.counts[b];
+        ++lists.room[b];
         return block;
     }
     return poolAllocateSlow(b);
 #endif
 }
 
-inline void poolDeallocate(void* p, std::size_t size) noexcept {
+[[gnu::always_inline]] inline void poolDeallocate(void* p, std::size_t size) noexcept {
 #ifdef SPIDER_POOL_DISABLED
     ::operator delete(p);
 #else
@@ -75,14 +78,14 @@ inline void poolDeallocate(void* p, std::size_t size) noexcept {
     }
     std::size_t b = poolBucket(size);
     PoolLists& lists = tlsPoolLists;
-    if (!lists.reaperRegistered || lists.counts[b] >= kMaxFreePerBucket) {
+    if (lists.room[b] == 0) {
         poolDeallocateSlow(p, b);
         return;
     }
     auto* block = static_cast<FreeBlock*>(p);
     block->next = lists.heads[b];
     lists.heads[b] = block;
-    ++lists.counts[b];
+    --lists.room[b];
 #endif
 }
 

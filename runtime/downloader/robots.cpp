@@ -558,7 +558,7 @@ RobotsTxt RobotsTxt::parse(std::string_view text) {
             }
         } else if (isOneOf(field, kAllow) || isOneOf(field, kDisallow)) {
             std::string pattern =
-                value.front() == '/' ? std::string(value) : "/" + std::string(value);
+                value.front() == '/' ? std::string(value) : std::string("/").append(value);
             for (std::size_t index : current) {
                 robots.groups_[index].add(pattern, isOneOf(field, kAllow));
             }

@@ -264,7 +264,8 @@ std::int64_t Error::status() const { return response_.valid() ? response_.status
 
 std::string strOf(const HtmlResponse& v) {
     if (!v.valid()) return "None";
-    return "<" + std::to_string(v.status()) + " " + v.url() + ">";
+    // Appends, not "<" + std::string: that trips a g++ 12 -O3 -Wrestrict false positive.
+    return std::string("<").append(std::to_string(v.status())).append(" ").append(v.url()).append(">");
 }
 std::string strOf(const Request& v) { return "<" + v.method + " " + v.url + ">"; }
 std::string strOf(const Selector& v) {

@@ -305,7 +305,7 @@ std::optional<std::string> Settings::setValue(std::string_view key, const Value&
     auto typed = coerce(info.type, value);
     if (!typed) {
         std::string got = value.isString() || value.isNumber() || value.isBool() || value.isNone()
-                              ? "'" + shortText(value) + "'"
+                              ? std::string("'").append(shortText(value)).append("'")
                               : std::string(typeName(value.type())) + " " + shortText(value);
         return "setting " + std::string(info.name) + " expects " +
                std::string(describeSettingType(info.type)) + ", got " + got;

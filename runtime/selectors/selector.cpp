@@ -118,7 +118,11 @@ SelectorList evaluate(const std::shared_ptr<const HtmlDocument>& document, xmlNo
                 // lxml gives a (prefix, uri) tuple, which parsel renders with str().
                 const auto* ns = reinterpret_cast<const xmlNs*>(node);
                 std::string value = "(";
-                value += ns->prefix ? "'" + std::string(chars(ns->prefix)) + "'" : "None";
+                if (ns->prefix) {  // appends, not "'" + std::string: g++ 12 -O3 -Wrestrict
+                    value.append("'").append(chars(ns->prefix)).append("'");
+                } else {
+                    value += "None";
+                }
                 value += ", '";
                 value += ns->href ? chars(ns->href) : "";
                 value += "')";
@@ -226,7 +230,7 @@ std::map<std::string, std::string> Selector::attrib() const {
     for (const xmlAttr* attr = node_->properties; attr != nullptr; attr = attr->next) {
         std::string name;
         if (attr->ns != nullptr && attr->ns->href != nullptr) {
-            name = "{" + std::string(chars(attr->ns->href)) + "}";
+            name.append("{").append(chars(attr->ns->href)).append("}");  // see -Wrestrict above
         }
         name += chars(attr->name);
         out.emplace(std::move(name), attributeValue(attr));

@@ -101,6 +101,42 @@ Task<int> firstValue(AsyncGenerator<int>* gen) {
     co_return v ? *v : -100;
 }
 
+// Yields an lvalue (the consumer gets a copy, the body keeps its own) and an rvalue (moved).
+AsyncGenerator<std::shared_ptr<int>> sharesThenGives(std::vector<long>* useCounts) {
+    auto kept = std::make_shared<int>(1);
+    co_yield kept;
+    useCounts->push_back(kept.use_count()); // the consumer still holds its copy
+    auto given = std::make_shared<int>(2);
+    co_yield std::move(given);
+    useCounts->push_back(given ? given.use_count() : 0);
+}
+
+AsyncGenerator<std::string> yieldsLvalueString(std::string* after) {
+    std::string s = "kept";
+    co_yield s;
+    *after = s;
+}
+
+Task<std::vector<std::shared_ptr<int>>> collectShared(AsyncGenerator<std::shared_ptr<int>> gen) {
+    std::vector<std::shared_ptr<int>> out;
+    while (auto v = co_await gen.next()) {
+        out.push_back(std::move(*v));
+    }
+    co_return out;
+}
+
+AsyncGenerator<int> endsAfterAwait(Deferred<int> d) {
+    co_await d;
+}
+
+// Cancels itself (through *self) while running, then waits in next().
+Task<int> cancelledThenWaits(Deferred<void> gate, Deferred<int>* self, AsyncGenerator<int>* gen) {
+    co_await gate;
+    self->cancel(); // nothing to cancel yet: pending for the next suspension
+    std::optional<int> v = co_await gen->next();
+    co_return v ? *v : -100;
+}
+
 } // namespace
 
 TEST_CASE("a generator's values reach the consumer in order", "[generator]") {
@@ -224,4 +260,44 @@ TEST_CASE("move-only values can be yielded", "[generator]") {
         }
     });
     CHECK(got == 7);
+}
+
+TEST_CASE("an lvalue yielded is copied to the consumer and an rvalue moved", "[generator]") {
+    std::vector<long> useCounts;
+    auto t = collectShared(sharesThenGives(&useCounts));
+    auto values = resultOf(t.deferred()).value();
+    REQUIRE(values.size() == 2);
+    CHECK(*values[0] == 1);
+    CHECK(*values[1] == 2);
+    CHECK(useCounts == std::vector<long>{2, 0});
+
+    std::string after;
+    auto gen = yieldsLvalueString(&after);
+    CHECK(resultOf(gen.nextDeferred()).value() == "kept");
+    CHECK_FALSE(resultOf(gen.nextDeferred()).value().has_value());
+    CHECK(after == "kept");
+}
+
+TEST_CASE("a generator that finishes while its consumer waits ends the consumer's next()",
+          "[generator]") {
+    Deferred<int> d;
+    auto gen = endsAfterAwait(d);
+    auto t = firstValue(&gen);
+    CHECK_FALSE(t.called());
+    d.callback(1);
+    CHECK(resultOf(t.deferred()).value() == -100);
+    CHECK(gen.done());
+    CHECK_FALSE(resultOf(gen.nextDeferred()).value().has_value());
+}
+
+TEST_CASE("a cancel pending on a task reaches the generator when the task's next() waits",
+          "[generator][cancel]") {
+    Deferred<void> gate;
+    Deferred<int> d;
+    auto gen = catchesCancel(d);
+    Deferred<int> self;
+    Task<int> t = cancelledThenWaits(gate, &self, &gen);
+    self = t.deferred();
+    gate.callback();
+    CHECK(resultOf(t.deferred()).value() == -1);
 }

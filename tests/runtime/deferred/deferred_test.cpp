@@ -3,7 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -430,4 +432,74 @@ TEST_CASE("a Failure of a non-std exception still has a type name", "[failure]")
     CHECK(f.what() == "unknown exception");
     Failure null(std::exception_ptr{});
     CHECK(null.what() == "unknown failure");
+}
+
+TEST_CASE("steps added while the chain runs and after it ran keep their order", "[deferred]") {
+    // The first step of a chain lives inside the Deferred, later ones (and big ones) in
+    // pool memory; whichever storage each got, the order is the order of adding.
+    std::vector<int> order;
+    std::array<char, 96> big{}; // a capture too large to be stored inline
+    big[0] = 7;
+    Deferred<int> d;
+    d.addCallback([&](int v) {
+        order.push_back(1);
+        d.addCallback([&](int w) { // added while the first one runs
+            order.push_back(3);
+            return w;
+        });
+        return v;
+    });
+    d.addCallback([&order, big](int v) {
+        order.push_back(2 + big[0] - 7);
+        return v;
+    });
+    d.callback(0);
+    d.addCallback([&](int v) { // added after: runs at once
+        order.push_back(4);
+        return v;
+    });
+    d.addCallback([&order, big](int v) {
+        order.push_back(5 + big[0] - 7);
+        return v;
+    });
+    CHECK(order == std::vector<int>{1, 2, 3, 4, 5});
+}
+
+TEST_CASE("a Deferred destroyed unfired destroys every step it holds", "[deferred]") {
+    auto token = std::make_shared<int>(0);
+    std::array<char, 96> big{};
+    {
+        Deferred<int> d;
+        d.addCallback([token](int v) { return v; });               // stored inline
+        d.addCallback([token, big](int v) { return v + big[0]; }); // pool memory
+        d.addErrback([token](Failure f) { return f; });   // pool memory
+        CHECK(token.use_count() == 4);
+    }
+    CHECK(token.use_count() == 1);
+}
+
+TEST_CASE("a callback that drops the last handle to its Deferred still completes the chain",
+          "[deferred]") {
+    // The common "self.d = None" inside a callback: the chain must outlive its last handle.
+    std::vector<int> seen;
+    auto sole = std::make_optional<Deferred<int>>();
+    sole->addCallback([&](int v) {
+        sole.reset();
+        seen.push_back(v);
+        return v + 1;
+    });
+    Deferred<int>* d = &*sole;
+    d->callback(1); // sole's last handle goes away while its chain runs
+    CHECK(seen == std::vector<int>{1});
+    CHECK_FALSE(sole.has_value());
+}
+
+TEST_CASE("a Failure names its source file relative to the source tree", "[failure]") {
+    // Logs must not depend on where the tree was cloned.
+    Failure f(std::runtime_error("x"), "testing");
+    CHECK(f.where().relativeFile() == "tests/runtime/deferred/deferred_test.cpp");
+    CHECK(f.describe().find(" [at tests/runtime/deferred/deferred_test.cpp:") !=
+          std::string::npos);
+    SourceLocation elsewhere{"/somewhere/else/file.cpp", "f", 3};
+    CHECK(elsewhere.relativeFile() == "/somewhere/else/file.cpp");
 }
