@@ -385,7 +385,13 @@ void HttpClient::configure(Transfer& t) {
         curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     }
     curl_easy_setopt(e, CURLOPT_USERAGENT, options_.userAgent.c_str());
-    if (options_.proxy) {
+    // Scrapy's meta["proxy"] routes one request through a proxy ("" bypasses any); otherwise
+    // the client's setting or, without one, the environment (libcurl's default).
+    const std::string* metaProxy = nullptr;
+    if (const Value* proxy = r.meta.find("proxy")) metaProxy = proxy->getString();
+    if (metaProxy != nullptr) {
+        curl_easy_setopt(e, CURLOPT_PROXY, metaProxy->c_str());
+    } else if (options_.proxy) {
         curl_easy_setopt(e, CURLOPT_PROXY, options_.proxy->c_str());
     }
     if (options_.noProxy) {

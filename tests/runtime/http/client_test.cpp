@@ -569,6 +569,24 @@ TEST_CASE("a configured proxy receives the request in absolute form") {
     CHECK(result.response().body == "proxied http://example.invalid/page?q=1");
 }
 
+TEST_CASE("meta proxy routes one request through a proxy and leaves the next one direct") {
+    TestServer proxy;
+    TestServer origin;
+    Reactor reactor;
+    HttpClient client(reactor, testOptions()); // no client-wide proxy
+    Request viaProxy = get("http://example.invalid/meta?q=2");
+    viaProxy.meta.set("proxy", spider::Value(proxy.url("")));
+    HttpResult proxied = fetch(reactor, client, viaProxy);
+    INFO(describe(proxied));
+    REQUIRE(proxied.ok());
+    CHECK(proxied.response().body == "proxied http://example.invalid/meta?q=2");
+    // The easy handle is reused: the proxy must not stick to it.
+    HttpResult direct = fetch(reactor, client, get(origin.url("/hello")));
+    INFO(describe(direct));
+    REQUIRE(direct.ok());
+    CHECK(direct.response().body == "hello world");
+}
+
 TEST_CASE("the http_proxy environment variable is honoured unless a proxy is configured") {
     TestServer proxy;
     Reactor reactor;
