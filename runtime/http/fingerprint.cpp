@@ -1,8 +1,8 @@
 #include "http/fingerprint.h"
 
-#include <openssl/evp.h>
-
-#include <stdexcept>
+// SHA1_Init() and co. are deprecated in OpenSSL 3 (sha1() below says why they are used).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include "http/url.h"
 
@@ -114,12 +114,18 @@ void beginDocument(std::string& document, std::string_view method, std::string_v
     document += ", \"url\": ";
 }
 
-bool sha1(const EVP_MD* md, EVP_MD_CTX* context, const std::string& document,
-          Fingerprint& digest) {
-    unsigned int size = 0;
-    return EVP_DigestInit_ex(context, md, nullptr) == 1 &&
-           EVP_DigestUpdate(context, document.data(), document.size()) == 1 &&
-           EVP_DigestFinal_ex(context, digest.data(), &size) == 1 && size == digest.size();
+// SHA-1 through OpenSSL's low-level functions on a context on the stack. OpenSSL 3
+// deprecates them in favour of EVP, but the EVP route (and SHA1(), which 3.0 implements
+// with EVP_Q_digest) costs a third more per fingerprint: provider dispatch and a context
+// freed and allocated on every init, and the scheduler hashes one document per link.
+// TODO(cleanup): move to EVP if an OpenSSL release drops SHA1_Init().
+Fingerprint sha1(std::string_view document) {
+    Fingerprint digest{};
+    SHA_CTX context;
+    SHA1_Init(&context);
+    SHA1_Update(&context, document.data(), document.size());
+    SHA1_Final(digest.data(), &context);
+    return digest;
 }
 
 }  // namespace
@@ -132,59 +138,39 @@ Fingerprint requestFingerprint(std::string_view method, std::string_view url,
     beginDocument(document, method, body);
     appendJsonString(document, canonical ? *canonical : url);
     document += '}';
-
-    // EVP_sha1() looks the digest up on every call; RequestFingerprinter fetches it once.
-    Fingerprint digest{};
-    unsigned int size = 0;
-    if (EVP_Digest(document.data(), document.size(), digest.data(), &size, EVP_sha1(),
-                   nullptr) != 1 ||
-        size != digest.size()) {
-        // Only an OpenSSL built without SHA-1 gets here; no request could be deduplicated.
-        throw std::runtime_error("requestFingerprint: OpenSSL could not compute SHA-1");
-    }
-    return digest;
+    return sha1(document);
 }
 
-RequestFingerprinter::RequestFingerprinter()
-    : sha1_(EVP_MD_fetch(nullptr, "SHA1", nullptr)), context_(EVP_MD_CTX_new()) {
-    if (sha1_ == nullptr || context_ == nullptr) {
-        EVP_MD_free(sha1_);
-        EVP_MD_CTX_free(context_);
-        throw std::runtime_error("RequestFingerprinter: OpenSSL has no SHA-1");
+void RequestFingerprinter::begin(std::string_view method, std::string_view body) {
+    // The part before the URL depends on the method and body only: for the body-less
+    // requests a crawl is made of it is written once and kept.
+    if (prefixSize_ != 0 && body.empty() && method == prefixMethod_) {
+        document_.resize(prefixSize_);
+        return;
     }
-}
-
-RequestFingerprinter::~RequestFingerprinter() {
-    EVP_MD_CTX_free(context_);
-    EVP_MD_free(sha1_);
-}
-
-Fingerprint RequestFingerprinter::digest() {
-    Fingerprint result{};
-    if (!sha1(sha1_, context_, document_, result)) {
-        throw std::runtime_error("RequestFingerprinter: OpenSSL could not compute SHA-1");
-    }
-    return result;
+    beginDocument(document_, method, body);
+    prefixSize_ = body.empty() ? document_.size() : 0;
+    if (body.empty()) prefixMethod_.assign(method);
 }
 
 Fingerprint RequestFingerprinter::operator()(std::string_view method, std::string_view url,
                                              std::string_view body, bool keepFragments) {
     if (auto plain = splitPlainHttpUrl(url)) return (*this)(method, *plain, body, keepFragments);
     auto canonical = canonicalizeUrl(url, keepFragments);
-    beginDocument(document_, method, body);
+    begin(method, body);
     appendJsonString(document_, canonical ? *canonical : url);
     document_ += '}';
-    return digest();
+    return sha1(document_);
 }
 
 Fingerprint RequestFingerprinter::operator()(std::string_view method, const PlainHttpUrl& url,
                                              std::string_view body, bool keepFragments) {
-    beginDocument(document_, method, body);
+    begin(method, body);
     // A plain URL's canonical form is printable ASCII without '"' or '\\': JSON as is.
     document_ += '"';
     appendCanonicalUrl(document_, url, keepFragments);
     document_ += "\"}";
-    return digest();
+    return sha1(document_);
 }
 
 std::string toHex(const Fingerprint& fingerprint) {

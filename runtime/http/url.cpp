@@ -578,92 +578,162 @@ std::string detail::hostOfGeneral(std::string_view url) {
 
 namespace {
 
-// Characters a plain URL's path, query and fragment may hold: ones every general function
-// leaves alone (w3lib's quoting keeps them, unquoting has no '%' or '+' to act on, libcurl
-// accepts them), so each general function's result follows from the split alone.
-const ByteSet kPlainUrlChars = makeSet("/?#&=:@!$'()*,");
-
-bool isPlainHostChar(char c) {
-    return isAsciiAlpha(c) || isAsciiDigit(c) || c == '-' || c == '_' || c == '.';
+// canonicalize_url's step 1: the query as (name, value) byte pairs (w3lib's
+// parse_qsl_to_bytes with blank values kept), sorted, and encoded back the way
+// urllib.parse.urlencode does. `query` is already quoted with the safe characters.
+std::string sortedQueryOf(std::string_view query) {
+    std::vector<std::pair<std::string, std::string>> arguments;
+    std::size_t start = 0;
+    while (start <= query.size()) {
+        std::size_t end = query.find_first_of("&;", start);
+        if (end == std::string_view::npos) end = query.size();
+        std::string_view field = query.substr(start, end - start);
+        if (!field.empty()) {
+            std::size_t equals = field.find('=');
+            std::string name(field.substr(0, equals));
+            std::string value(equals == std::string_view::npos ? std::string_view()
+                                                                 : field.substr(equals + 1));
+            std::replace(name.begin(), name.end(), '+', ' ');
+            std::replace(value.begin(), value.end(), '+', ' ');
+            arguments.emplace_back(unquoteToBytes(name), unquoteToBytes(value));
+        }
+        start = end + 1;
+    }
+    std::sort(arguments.begin(), arguments.end());
+    std::string sortedQuery;
+    for (const auto& [name, value] : arguments) {
+        if (!sortedQuery.empty()) sortedQuery += '&';
+        appendQuotePlus(sortedQuery, name);
+        sortedQuery += '=';
+        appendQuotePlus(sortedQuery, value);
+    }
+    return sortedQuery;
 }
+
+// canonicalize_url's step 2: the path (already quoted with the path-safe characters)
+// decoded and encoded again; %2F and %3F stay escaped so that decoding never creates a new
+// path separator or query start. An empty path becomes "/".
+std::string normalisedPathOf(std::string_view path) {
+    std::string protectedPath;
+    protectedPath.reserve(path.size());
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (path[i] == '%' && i + 2 < path.size()) {
+            char a = path[i + 1];
+            char b = asciiLower(path[i + 2]);
+            if ((a == '2' && b == 'f') || (a == '3' && b == 'f')) {
+                protectedPath += "%25";
+                protectedPath += a;
+                protectedPath += static_cast<char>(b - 'a' + 'A');
+                i += 2;
+                continue;
+            }
+        }
+        protectedPath += path[i];
+    }
+    std::string normalised = quote(unquoteToBytes(protectedPath), kPathSafeChars);
+    if (normalised.empty()) normalised = "/";
+    return normalised;
+}
+
+// Characters a plain URL's path, query and fragment may hold: ones w3lib's quoting keeps
+// and libcurl accepts, so each general function's result follows from the split alone.
+// '%' and '+' are decoded by canonicalisation: a path or query holding them takes the
+// general normalisation (on the split parts, so still without a second parse).
+const ByteSet kPlainUrlChars = makeSet("/?#&=:@!$'()*,%+");
+
+// Characters of a plain URL's host (RFC 3986 unreserved minus '~').
+const ByteSet kPlainHostChars = makeSet("", "~");
 
 // Whether libcurl keeps `host` (plain host characters only) exactly as written. Its
 // ipv4_normalize() rewrites hosts that read as numbers ("127.1", "0x7f.0.0.1", "010.0.0.1")
 // into dotted decimal, but gives up at the first label that does not start with a digit;
 // a dotted quad already in canonical form is rewritten into itself.
 bool libcurlKeepsHost(std::string_view host) {
-    bool labelStart = true;
-    for (char c : host) {
-        if (labelStart && c != '.' && !isAsciiDigit(c)) return true;
-        labelStart = c == '.';
-    }
+    bool quad = true;          // still a candidate canonical dotted quad
     int labels = 0;
-    std::size_t start = 0;
-    while (start <= host.size()) {
-        std::size_t dot = host.find('.', start);
-        if (dot == std::string_view::npos) dot = host.size();
-        std::string_view label = host.substr(start, dot - start);
-        if (label.empty() || label.size() > 3 || (label.size() > 1 && label[0] == '0')) {
-            return false;
+    int value = 0;             // of the current label, while it can be a quad's
+    std::size_t length = 0;    // of the current label
+    for (std::size_t i = 0; i <= host.size(); ++i) {
+        if (i == host.size() || host[i] == '.') {
+            if (length == 0 || value > 255) quad = false;
+            ++labels;
+            length = 0;
+            value = 0;
+            continue;
         }
-        int value = 0;
-        for (char c : label) {
-            if (!isAsciiDigit(c)) return false;
+        char c = host[i];
+        if (!isAsciiDigit(c)) {
+            if (length == 0) return true;  // a label starting with a non-digit: a name
+            quad = false;
+        } else if ((length == 1 && value == 0) || length >= 3) {
+            quad = false;  // a leading zero or a fourth digit
+        } else {
             value = value * 10 + (c - '0');
         }
-        if (value > 255 || ++labels > 4) return false;
-        start = dot + 1;
+        ++length;
     }
-    return labels == 4;
+    return quad && labels == 4;
 }
 
 }  // namespace
 
 std::optional<PlainHttpUrl> splitPlainHttpUrl(std::string_view url) {
+    // One pass over the bytes: this runs for every link a crawl extracts.
     PlainHttpUrl parts;
+    const std::size_t size = url.size();
     std::size_t at;
-    if (url.substr(0, 7) == "http://") {
-        parts.scheme = url.substr(0, 4);
-        at = 7;
-    } else if (url.substr(0, 8) == "https://") {
-        parts.scheme = url.substr(0, 5);
-        at = 8;
+    if (size >= 7 && url[0] == 'h' && url[1] == 't' && url[2] == 't' && url[3] == 'p') {
+        at = url[4] == 's' ? 5 : 4;
     } else {
         return std::nullopt;
     }
-    std::size_t end = at;
-    while (end < url.size() && isPlainHostChar(url[end])) ++end;
-    parts.host = url.substr(at, end - at);
-    if (parts.host.empty() || !libcurlKeepsHost(parts.host)) return std::nullopt;
-    if (end < url.size() && url[end] == ':') {
-        at = ++end;
-        while (end < url.size() && isAsciiDigit(url[end])) ++end;
-        parts.port = url.substr(at, end - at);
-        // No leading zero: libcurl would print the port back without it (and 0 is no port).
-        if (parts.port.empty() || parts.port.size() > 5 || parts.port[0] == '0') {
-            return std::nullopt;
-        }
-        unsigned value = 0;
-        for (char c : parts.port) value = value * 10 + static_cast<unsigned>(c - '0');
-        if (value > 65535) return std::nullopt;
-    }
-    if (end < url.size() && url[end] != '/' && url[end] != '?' && url[end] != '#') {
+    if (size < at + 3 || url[at] != ':' || url[at + 1] != '/' || url[at + 2] != '/') {
         return std::nullopt;
     }
-    std::string_view rest = url.substr(end);
-    for (char c : rest) {
+    parts.scheme = url.substr(0, at);
+    at += 3;
+    std::size_t end = at;
+    while (end < size && kPlainHostChars[static_cast<unsigned char>(url[end])]) ++end;
+    parts.host = url.substr(at, end - at);
+    if (parts.host.empty() || !libcurlKeepsHost(parts.host)) return std::nullopt;
+    if (end < size && url[end] == ':') {
+        at = ++end;
+        unsigned value = 0;
+        while (end < size && isAsciiDigit(url[end]) && end - at < 6) {
+            value = value * 10 + static_cast<unsigned>(url[end] - '0');
+            ++end;
+        }
+        parts.port = url.substr(at, end - at);
+        // No leading zero: libcurl would print the port back without it (and 0 is no port).
+        if (parts.port.empty() || parts.port.size() > 5 || parts.port[0] == '0' ||
+            value > 65535) {
+            return std::nullopt;
+        }
+    }
+    // The rest: only plain characters; urlsplit's order, the fragment at the first '#',
+    // then the query at the first '?' before it.
+    std::size_t question = std::string_view::npos;
+    std::size_t hash = std::string_view::npos;
+    const std::size_t pathStart = end;
+    if (end < size && url[end] != '/' && url[end] != '?' && url[end] != '#') {
+        return std::nullopt;
+    }
+    for (; end < size; ++end) {
+        char c = url[end];
         if (!kPlainUrlChars[static_cast<unsigned char>(c)]) return std::nullopt;
+        if (c == '?' && question == std::string_view::npos && hash == std::string_view::npos) {
+            question = end;
+        } else if (c == '#' && hash == std::string_view::npos) {
+            hash = end;
+        }
     }
-    // urlsplit's order: the fragment goes first, then the query.
-    if (std::size_t hash = rest.find('#'); hash != std::string_view::npos) {
-        parts.fragment = rest.substr(hash + 1);
-        rest = rest.substr(0, hash);
+    std::size_t pathEnd = std::min({question, hash, size});
+    parts.path = url.substr(pathStart, pathEnd - pathStart);
+    if (question != std::string_view::npos) {
+        std::size_t queryEnd = std::min(hash, size);
+        parts.query = url.substr(question + 1, queryEnd - question - 1);
     }
-    if (std::size_t question = rest.find('?'); question != std::string_view::npos) {
-        parts.query = rest.substr(question + 1);
-        rest = rest.substr(0, question);
-    }
-    parts.path = rest;
+    if (hash != std::string_view::npos) parts.fragment = url.substr(hash + 1);
     return parts;
 }
 
@@ -672,18 +742,29 @@ void appendCanonicalUrl(std::string& out, const PlainHttpUrl& url, bool keepFrag
     // left out: what remains is lower-casing, "/" for an empty path and the query sort.
     out += url.scheme;
     out += "://";
-    for (char c : url.host) out += asciiLower(c);
+    std::size_t hostStart = out.size();
+    out += url.host;
+    std::transform(out.begin() + static_cast<std::ptrdiff_t>(hostStart), out.end(),
+                   out.begin() + static_cast<std::ptrdiff_t>(hostStart), asciiLower);
     if (!url.port.empty()) {
         out += ':';
         out += url.port;
     }
     if (url.path.empty()) {
         out += '/';
+    } else if (url.path.find('%') != std::string_view::npos) {
+        out += normalisedPathOf(url.path);
     } else {
         out += url.path;
     }
-    if (!url.query.empty()) {
-        // parse_qsl with blank values kept; no '+' nor '%' to decode. Byte order of the
+    if (url.query.find_first_of("%+") != std::string_view::npos) {
+        std::string sorted = sortedQueryOf(url.query);
+        if (!sorted.empty()) {
+            out += '?';
+            out += sorted;
+        }
+    } else if (!url.query.empty()) {
+        // sortedQueryOf() without its copies: no '+' nor '%' to decode. Byte order of the
         // views is the order of the (name, value) byte strings w3lib sorts.
         std::vector<std::pair<std::string_view, std::string_view>> arguments;
         std::size_t start = 0;
@@ -719,6 +800,7 @@ void appendCanonicalUrl(std::string& out, const PlainHttpUrl& url, bool keepFrag
 
 bool domainMatches(std::string_view host, std::string_view allowedDomain) {
     if (allowedDomain.empty() || host.size() < allowedDomain.size()) return false;
+    if (host == allowedDomain) return true;  // the usual case, without case folding
     auto equalIgnoringCase = [](std::string_view a, std::string_view b) {
         return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                           [](char x, char y) { return asciiLower(x) == asciiLower(y); });
@@ -752,54 +834,8 @@ std::optional<std::string> detail::canonicalizeUrlGeneral(std::string_view url,
     std::string query = quote(split->query, kSafeChars);
     std::string fragment = quote(split->fragment, kSafeChars);
 
-    // 1. The query as (name, value) byte pairs (w3lib's parse_qsl_to_bytes with blank values
-    //    kept), sorted, and encoded back the way urllib.parse.urlencode does.
-    std::vector<std::pair<std::string, std::string>> arguments;
-    std::size_t start = 0;
-    while (start <= query.size()) {
-        std::size_t end = query.find_first_of("&;", start);
-        if (end == std::string::npos) end = query.size();
-        std::string_view field = std::string_view(query).substr(start, end - start);
-        if (!field.empty()) {
-            std::size_t equals = field.find('=');
-            std::string name(field.substr(0, equals));
-            std::string value(equals == std::string_view::npos ? std::string_view()
-                                                                 : field.substr(equals + 1));
-            std::replace(name.begin(), name.end(), '+', ' ');
-            std::replace(value.begin(), value.end(), '+', ' ');
-            arguments.emplace_back(unquoteToBytes(name), unquoteToBytes(value));
-        }
-        start = end + 1;
-    }
-    std::sort(arguments.begin(), arguments.end());
-    std::string sortedQuery;
-    for (const auto& [name, value] : arguments) {
-        if (!sortedQuery.empty()) sortedQuery += '&';
-        appendQuotePlus(sortedQuery, name);
-        sortedQuery += '=';
-        appendQuotePlus(sortedQuery, value);
-    }
-
-    // 2. The path decoded and encoded again; %2F and %3F stay escaped so that decoding
-    //    never creates a new path separator or query start.
-    std::string protectedPath;
-    protectedPath.reserve(path.size());
-    for (std::size_t i = 0; i < path.size(); ++i) {
-        if (path[i] == '%' && i + 2 < path.size()) {
-            char a = path[i + 1];
-            char b = asciiLower(path[i + 2]);
-            if ((a == '2' && b == 'f') || (a == '3' && b == 'f')) {
-                protectedPath += "%25";
-                protectedPath += a;
-                protectedPath += static_cast<char>(b - 'a' + 'A');
-                i += 2;
-                continue;
-            }
-        }
-        protectedPath += path[i];
-    }
-    path = quote(unquoteToBytes(protectedPath), kPathSafeChars);
-    if (path.empty()) path = "/";
+    std::string sortedQuery = sortedQueryOf(query);
+    path = normalisedPathOf(path);
 
     std::string host = asciiLowered(netloc);
     while (!host.empty() && host.back() == ':') host.pop_back();

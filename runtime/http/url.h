@@ -90,12 +90,13 @@ std::optional<std::string> safeUrlString(std::string_view url);
 //     IPv4 address written canonically or has a label starting with a non-digit (so
 //     libcurl will not rewrite it as a numeric IPv4 form such as "0x7f.1");
 //   - an optional ":port" of 1 to 5 digits, no leading zero, at most 65535;
-//   - a path, query and fragment of unreserved characters and "/?#&=:@!$'()*," only (no
-//     '%', '+', ';', spaces, controls or non-ASCII).
+//   - a path, query and fragment of unreserved characters and "/?#&=:@!$'()*,%+" only (no
+//     ';', spaces, quotes, brackets, backslashes, controls or non-ASCII).
 // For such a URL httpUrlError() gives no error, hostOf() gives `host` lower-cased and
-// canonicalizeUrl() gives what appendCanonicalUrl() appends: the general functions use this
-// split themselves, so the two paths cannot disagree. Any other URL gives std::nullopt and
-// the general functions handle it. The views point into the string given.
+// canonicalizeUrl() gives what appendCanonicalUrl() appends (those functions take this
+// path themselves for plain URLs; tests hold it equal to the general path on a corpus).
+// Any other URL gives std::nullopt and the general functions handle it. The views point
+// into the string given.
 struct PlainHttpUrl {
     std::string_view scheme;    // "http" or "https"
     std::string_view host;      // as written (any case)
@@ -107,7 +108,7 @@ struct PlainHttpUrl {
 std::optional<PlainHttpUrl> splitPlainHttpUrl(std::string_view url);
 
 // Appends canonicalizeUrl(url, keepFragments) of a plain URL to `out`. Allocates nothing
-// beyond `out`'s growth unless the URL has a query (whose arguments are sorted).
+// beyond `out`'s growth unless the URL has a query (whose arguments are sorted) or a '%'.
 void appendCanonicalUrl(std::string& out, const PlainHttpUrl& url, bool keepFragments = false);
 
 namespace detail {

@@ -246,15 +246,26 @@ TEST_CASE("a crawl through every misbehaving endpoint ends each one as documente
         {"/invalid-gzip", "incorrect header check"},
         {"/gzip-bomb?size=67108864", "larger than the download size limit"},
         {"/endless-chunked", "larger than the download size limit"},
-        {"/close-without-response", "Empty reply from server"},
+        // On a fresh connection libcurl says "Empty reply from server"; when the attempt went
+        // out on a reused keep-alive connection, libcurl retried it itself and reports
+        // "Connection died, tried N times before giving up".
+        {"/close-without-response", "Empty reply from server|Connection died"},
         {"/reset-mid-body", "Connection reset by peer"},
         {"/wrong-length/long", "bytes remaining to read"},
         {"/redirect/loop", "redirect"},
         {"/redirect/ftp", "unsupported scheme 'ftp'"},
     };
-    for (const auto& [path, text] : explained) {
+    for (const auto& [path, texts] : explained) {
         INFO(path << ": " << messages[path]);
-        CHECK(messages[path].find(text) != std::string::npos);
+        bool mentioned = false; // any of the '|'-separated texts
+        for (std::size_t start = 0; start <= texts.size();) {
+            std::size_t bar = texts.find('|', start);
+            if (bar == std::string::npos) bar = texts.size();
+            mentioned = mentioned ||
+                        messages[path].find(texts.substr(start, bar - start)) != std::string::npos;
+            start = bar + 1;
+        }
+        CHECK(mentioned);
         // A refused redirect names the URL it was refused for instead.
         std::string named = path == "/redirect/ftp" ? "ftp://127.0.0.1/file.txt" : path;
         CHECK(messages[path].find(named) != std::string::npos);

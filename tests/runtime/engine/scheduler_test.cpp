@@ -327,3 +327,39 @@ TEST_CASE("isOffsite tells the engine whether a redirect hop leaves allowed_doma
     CHECK(stats.getInt("offsite/filtered") == 1);
     CHECK(stats.getInt("offsite/domains") == 1);
 }
+
+TEST_CASE("a link is filtered the same way whether its URL is plain or needs the general parser") {
+    StatsCollector stats;
+    std::vector<std::string> lines;
+    spider::Logger logger([&](std::string_view line) { lines.emplace_back(line); });
+    logger.setLevel(spider::LogLevel::Debug);
+    SchedulerOptions options;
+    options.allowedDomains = {"example.com"};
+    Scheduler scheduler(options, stats, &logger);
+    // Plain and general spellings of one resource share a fingerprint.
+    CHECK(scheduler.enqueueFromSpider(get("http://WWW.Example.com/p?b=2&a=1#x")) ==
+          Admission::Queued);
+    CHECK(scheduler.enqueueFromSpider(get("http://www.example.com/%70?a=1&b=2")) ==
+          Admission::Duplicate);
+    CHECK(scheduler.enqueueFromSpider(get("HTTP://www.example.com/p?a=1&b=2")) ==
+          Admission::Duplicate);
+    // The offsite host is reported lower-cased whichever parser found it.
+    CHECK(scheduler.enqueueFromSpider(get("http://Other.ORG/a")) == Admission::Offsite);
+    CHECK(scheduler.enqueueFromSpider(get("http://other.org/a%20b")) == Admission::Offsite);
+    CHECK(stats.getInt("offsite/domains") == 1);
+    bool loggedLowerCase = false;
+    for (const auto& line : lines) {
+        if (line.find("Filtered offsite request to 'other.org'") != std::string::npos) {
+            loggedLowerCase = true;
+        }
+    }
+    CHECK(loggedLowerCase);
+    // An invalid URL has no host, so it is offsite (as before); past the offsite check
+    // (dontFilter) it is refused as unsupported.
+    CHECK(scheduler.enqueueFromSpider(get("http://www.example.com:99999/")) ==
+          Admission::Offsite);
+    Request forced = get("http://www.example.com:99999/");
+    forced.dontFilter = true;
+    CHECK(scheduler.enqueueFromSpider(forced) == Admission::UnsupportedUrl);
+    CHECK(stats.getInt("request_depth_max") == 0);
+}

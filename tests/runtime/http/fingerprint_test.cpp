@@ -117,3 +117,28 @@ for method, url, body in rows():
         CHECK(toHex(requestFingerprint(request.method, *url, request.body)) == *answers[i].value);
     }
 }
+
+TEST_CASE("a RequestFingerprinter gives requestFingerprint's result, call after call") {
+    spider::RequestFingerprinter fingerprinter;
+    std::vector<RequestCase> requests = kRequests;
+    requests.push_back({"GET", "http://127.0.0.1:8089/p/7.html?b=(2)&a='1'#top", ""});
+    requests.push_back({"G\"ET", "http://ex.com/", ""});
+    requests.push_back({"POST", "https://Ex.COM:8443", "x"});
+    for (int round = 0; round < 2; ++round) {
+        for (const auto& request : requests) {
+            INFO(request.method << " " << request.url);
+            for (bool keepFragments : {false, true}) {
+                auto expected = requestFingerprint(request.method, request.url, request.body,
+                                                   keepFragments);
+                CHECK(fingerprinter(request.method, request.url, request.body, keepFragments) ==
+                      expected);
+                if (auto plain = spider::splitPlainHttpUrl(request.url)) {
+                    CHECK(fingerprinter(request.method, *plain, request.body, keepFragments) ==
+                          expected);
+                }
+            }
+        }
+    }
+    CHECK(toHex(fingerprinter("GET", "http://www.example.com/")) ==
+          "28fd680a059847ede1289d72f7a0e1c470f3d8d2");
+}

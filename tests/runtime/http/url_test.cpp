@@ -358,3 +358,73 @@ TEST_CASE("URL functions survive arbitrary bytes") {
     }
     SUCCEED("no crash, no exception");
 }
+
+TEST_CASE("splitPlainHttpUrl splits a crawl's ordinary links and refuses anything unusual") {
+    auto split = spider::splitPlainHttpUrl("http://Quotes.Example:8089/p/1.html?b=2&a=1#top?x");
+    REQUIRE(split);
+    CHECK(split->scheme == "http");
+    CHECK(split->host == "Quotes.Example");
+    CHECK(split->port == "8089");
+    CHECK(split->path == "/p/1.html");
+    CHECK(split->query == "b=2&a=1");
+    CHECK(split->fragment == "top?x");
+    auto escaped = spider::splitPlainHttpUrl("http://ex.com/p/%33.html?a+b=%20#%41");
+    REQUIRE(escaped);
+    CHECK(escaped->path == "/p/%33.html");
+    CHECK(escaped->query == "a+b=%20");
+    CHECK(escaped->fragment == "%41");
+    auto bare = spider::splitPlainHttpUrl("https://127.0.0.1");
+    REQUIRE(bare);
+    CHECK(bare->host == "127.0.0.1");
+    CHECK(bare->path.empty());
+    for (const char* refused :
+         {"HTTP://example.com/", "ftp://example.com/", "http://", "http:///p",
+          "http://user@example.com/", "http://[::1]/", "http://127.1/", "http://0x7f.0.0.1/",
+          "http://010.0.0.1/", "http://1.2.3.4./", "http://256.0.0.1/", "http://ex.com:/",
+          "http://ex.com:080/", "http://ex.com:0/", "http://ex.com:65536/", "http://ex.com/a b",
+          "http://ex.com/a;p", "http://ex.com/?a;b", "http://ex.com/\xc3\xa9",
+          "http://ex.com/\"", "http://ex.com\\x", " http://ex.com/", "http://ex\xc3\xa9.com/"}) {
+        INFO(refused);
+        CHECK_FALSE(spider::splitPlainHttpUrl(refused));
+    }
+}
+
+TEST_CASE("the plain-URL fast path gives exactly what the general functions give") {
+    // Every combination of these parts; the general functions (libcurl for validity and
+    // host, the w3lib port for the canonical form) are the reference.
+    const std::vector<std::string> schemes = {"http://", "https://", "HTTP://"};
+    const std::vector<std::string> hosts = {
+        "example.com", "WWW.Example.COM", "127.0.0.1", "255.255.255.255", "0.0.0.0",
+        "127.1", "0x7f.0.0.1", "010.0.0.1", "1.2.3.4.", "1a.com", "08.example", "a_b-c.d",
+        "a..b", ".lead", "trail.", "256.1.1.1", "1.2.3", "x"};
+    const std::vector<std::string> ports = {"", ":80", ":8089", ":65535", ":65536", ":0",
+                                            ":080", ":", ":99999"};
+    const std::vector<std::string> tails = {
+        "", "/", "/p/1.html", "?b=2&a=1", "/x?a&b=&c=d=e#frag", "#f?x", "/a(b)*c!$'@:,",
+        "/?&&", "/x?=&=a&a=", "/q?z=(1)&y='2'&x=@:/?,!$*", "/p?b=2&a=1&b=1#k=v&x",
+        "/A/B/../c/./d", "//double", "/x?a=1&a=1&A=1", "?", "#", "/p/%31.html",
+        "/a%2fb%3F/%7e%7E%41%zz%", "/a+b?q=a+b&q=a%20b&r=%2B#f%20+", "/%E2%82%AC?%E2%82%AC=%",
+        "?a=%26&b=%3D&%=%%", "/%2", "/x%"};
+    int plain = 0;
+    for (const auto& scheme : schemes) {
+        for (const auto& host : hosts) {
+            for (const auto& port : ports) {
+                for (const auto& tail : tails) {
+                    std::string url = scheme + host + port + tail;
+                    INFO(url);
+                    auto split = spider::splitPlainHttpUrl(url);
+                    if (!split) continue;
+                    ++plain;
+                    CHECK_FALSE(spider::detail::httpUrlErrorGeneral(url).has_value());
+                    CHECK(hostOf(url) == spider::detail::hostOfGeneral(url));
+                    CHECK(canonicalizeUrl(url) ==
+                          spider::detail::canonicalizeUrlGeneral(url, false));
+                    CHECK(canonicalizeUrl(url, true) ==
+                          spider::detail::canonicalizeUrlGeneral(url, true));
+                }
+            }
+        }
+    }
+    // The fast path must actually be taken by most ordinary combinations.
+    CHECK(plain > 1000);
+}
