@@ -302,6 +302,14 @@ void Generator::emitWhile(const ast::WhileStmt& stmt) {
     frames_.pop_back();
 }
 
+// The co_yield of a yield statement, under the statement's own #line again: the value
+// before it may be formatted over several lines (a multi-line item constructor), and without
+// the directive the co_yield would be numbered as one of the DSL lines after the statement.
+void Generator::yieldLine(const ast::YieldStmt& stmt) {
+    lineDirective(stmt.location);
+    out_->line("    co_yield std::move(" + yieldVar_ + ");");
+}
+
 void Generator::emitYield(const ast::YieldStmt& stmt) {
     const ast::Expr& v = *stmt.value;
     const ast::Type* t = v.type;
@@ -314,7 +322,7 @@ void Generator::emitYield(const ast::YieldStmt& stmt) {
     if (def_->shape == lower::DefShape::StartStream) {
         out_->line("{");
         out_->line("    spider::Request " + yieldVar_ + " = " + expr(v) + ";");
-        out_->line("    co_yield std::move(" + yieldVar_ + ");");
+        yieldLine(stmt);
         out_->line("}");
         return;
     }
@@ -337,7 +345,7 @@ void Generator::emitYield(const ast::YieldStmt& stmt) {
     }
     out_->line("{");
     out_->line("    spider::Output " + yieldVar_ + "(" + output + ");");
-    out_->line("    co_yield std::move(" + yieldVar_ + ");");
+    yieldLine(stmt);
     out_->line("}");
 }
 

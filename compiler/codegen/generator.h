@@ -83,6 +83,7 @@ private:
     void emitTry(const ast::TryStmt& stmt);
     void emitTryCatch(const ast::TryStmt& stmt);
     void emitYield(const ast::YieldStmt& stmt);
+    void yieldLine(const ast::YieldStmt& stmt);
     // break/continue/return, routed through the finally blocks they leave.
     enum class Exit { Break = 1, Continue = 2, Return = 3 };
     void emitExit(Exit exit, std::optional<std::string> value);

@@ -75,6 +75,47 @@ TEST_CASE("every golden input emits exactly its expected C++") {
     }
 }
 
+namespace {
+
+std::vector<std::string> linesOf(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+} // namespace
+
+TEST_CASE("through #line, every co_yield maps back to its DSL yield statement") {
+    // A debugger or a C++ diagnostic on the co_yield must land on the `yield` line, even
+    // when the yielded value before it was formatted over several lines.
+    std::size_t checked = 0;
+    for (const fs::path& input : goldenInputs()) {
+        INFO("golden " << input.filename().string());
+        const auto compiled = emitGolden(input);
+        REQUIRE(compiled.ok);
+        const std::vector<std::string> dsl = linesOf(readAll(input));
+        const std::string marker = "#line ";
+        const std::string dslName = "\"" + input.filename().string() + "\"";
+        long mapped = -1; // the DSL line of the current C++ line; -1 outside DSL lines
+        for (const std::string& line : linesOf(compiled.cpp)) {
+            if (line.rfind(marker, 0) == 0) {
+                const bool toDsl = line.find(dslName) != std::string::npos;
+                mapped = toDsl ? std::stol(line.substr(marker.size())) - 1 : -1;
+                continue;
+            }
+            if (mapped >= 0) ++mapped;
+            if (line.find("co_yield") == std::string::npos || mapped < 0) continue;
+            INFO("C++: " << line << " -> DSL line " << mapped);
+            REQUIRE(mapped >= 1);
+            REQUIRE(static_cast<std::size_t>(mapped) <= dsl.size());
+            CHECK(dsl[static_cast<std::size_t>(mapped) - 1].find("yield") != std::string::npos);
+            ++checked;
+        }
+    }
+    CHECK(checked >= 20);
+}
+
 TEST_CASE("every sample has a golden copy in tests/golden") {
     for (const auto& entry : fs::directory_iterator(SPIDERC_SAMPLES_DIR)) {
         if (entry.path().extension() != ".spider") continue;

@@ -101,10 +101,11 @@ spider::CallbackStream ArithmeticSpider::parse(spider::HtmlResponse response) {
                                            spider::dsl::slice("abcdef"s, (-3), {}, {}),
                                            spider::dsl::slice("abcdef"s, 1, 5, 2)),
             "big"s, 9223372036854775807, "neg"s, ((-9223372036854775807) - 1))));
+#line 24 "arithmetic.spider"
         co_yield std::move(output);
     }
 }
-#line 108 "arithmetic.cpp"
+#line 109 "arithmetic.cpp"
 
 } // namespace
 

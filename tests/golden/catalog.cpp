@@ -232,6 +232,7 @@ spider::CallbackStream CatalogSpider::parse(spider::HtmlResponse response) {
                              .page = page,
                              .first_on_page = (i == 0)}
                     .toItem());
+#line 80 "catalog.spider"
             co_yield std::move(output);
         }
     }
@@ -253,6 +254,7 @@ spider::CallbackStream CatalogSpider::parse(spider::HtmlResponse response) {
                                         .share_with_tags = share,
                                         .has_next = (next.has_value())}
                                   .toItem());
+#line 94 "catalog.spider"
         co_yield std::move(output);
     }
 #line 96 "catalog.spider"
@@ -264,6 +266,7 @@ spider::CallbackStream CatalogSpider::parse(spider::HtmlResponse response) {
                                     spider::dsl::RequestOptions().callback("parse"s).meta(
                                         spider::dsl::dict<spider::Value>(
                                             "from"s, spider::dsl::toValue(response.url())))));
+#line 97 "catalog.spider"
             co_yield std::move(output);
         }
     }
@@ -280,12 +283,13 @@ spider::CallbackStream CatalogSpider::parse(spider::HtmlResponse response) {
                         .errback("failed"s)
                         .cbKwargs(spider::dsl::valueMap("origin"s, page, "label"s,
                                                         spider::dsl::get(link.css("::text"s))))));
+#line 101 "catalog.spider"
                 co_yield std::move(output);
             }
         }
     }
 }
-#line 289 "catalog.cpp"
+#line 293 "catalog.cpp"
 
 #line 107 "catalog.spider"
 spider::CallbackStream CatalogSpider::related(spider::HtmlResponse response, std::int64_t origin,
@@ -301,10 +305,11 @@ spider::CallbackStream CatalogSpider::related(spider::HtmlResponse response, std
             "number"s, spider::dsl::toInt(number), "referer"s,
             spider::dsl::str(
                 spider::dsl::meta(response.request()).get("from"s, spider::dsl::toValue(""s))))));
+#line 110 "catalog.spider"
         co_yield std::move(output);
     }
 }
-#line 308 "catalog.cpp"
+#line 313 "catalog.cpp"
 
 #line 119 "catalog.spider"
 void CatalogSpider::failed(spider::dsl::ErrbackFailure failure) {
@@ -312,7 +317,7 @@ void CatalogSpider::failed(spider::dsl::ErrbackFailure failure) {
     spider::dsl::log(dslEnv(), spider::dsl::LogLevel::Error, "{} failed: {}"s,
                      failure.request().url, failure.message());
 }
-#line 316 "catalog.cpp"
+#line 321 "catalog.cpp"
 
 spider::CallbackStream CatalogSpider::failedStream(spider::dsl::ErrbackFailure failure) {
     failed(std::move(failure));
@@ -344,7 +349,7 @@ TagsSpider::TagsSpider(const spider::ValueMap& args) {
 #line 127 "catalog.spider"
     limit_ = spider::argumentInt(args, "limit", 5);
 }
-#line 348 "catalog.cpp"
+#line 353 "catalog.cpp"
 
 void TagsSpider::configure(spider::Settings& settings) const {
 #line 130 "catalog.spider"
@@ -354,7 +359,7 @@ void TagsSpider::configure(spider::Settings& settings) const {
 #line 132 "catalog.spider"
     spider::dsl::setSetting(settings, "scheduler_order", spider::dsl::toValue("fifo"s));
 }
-#line 358 "catalog.cpp"
+#line 363 "catalog.cpp"
 
 spider::CallbackStream TagsSpider::callback(std::string_view cb_, spider::HtmlResponse response_) {
     if (cb_ == "walk") {
@@ -370,10 +375,11 @@ spider::StartStream TagsSpider::start() {
         spider::Request request2 = spider::dsl::makeRequest(
             (base_2 + "/p/0.html"s),
             spider::dsl::RequestOptions().callback("walk"s).priority(10).dontFilter(true));
+#line 136 "catalog.spider"
         co_yield std::move(request2);
     }
 }
-#line 377 "catalog.cpp"
+#line 383 "catalog.cpp"
 
 #line 139 "catalog.spider"
 spider::CallbackStream TagsSpider::walk(spider::HtmlResponse response) {
@@ -462,6 +468,7 @@ spider::CallbackStream TagsSpider::walk(spider::HtmlResponse response) {
         {
             spider::Output output(spider::Item(
                 spider::dsl::valueMap("tag"s, tag2, "count"s, count, "pages"s, visited)));
+#line 168 "catalog.spider"
             co_yield std::move(output);
         }
     }
@@ -472,10 +479,11 @@ spider::CallbackStream TagsSpider::walk(spider::HtmlResponse response) {
         spider::Output output(spider::Item(spider::dsl::valueMap(
             "tags_seen"s, spider::dsl::len(top), "sample"s, spider::dsl::slice(top, {}, 3, {}),
             "last"s, spider::dsl::slice(top, (-1), {}, {}))));
+#line 171 "catalog.spider"
         co_yield std::move(output);
     }
 }
-#line 479 "catalog.cpp"
+#line 487 "catalog.cpp"
 
 } // namespace
 

@@ -159,6 +159,7 @@ spider::StartStream ControlFinallySpider::start() {
                                             ".html"sv),
                         spider::dsl::RequestOptions().callback("page"s).cbKwargs(
                             spider::dsl::valueMap("n"s, n)));
+#line 35 "control_finally.spider"
                     co_yield std::move(request2);
                 }
             } catch (...) {
@@ -177,7 +178,7 @@ spider::StartStream ControlFinallySpider::start() {
         }
     }
 }
-#line 181 "control_finally.cpp"
+#line 182 "control_finally.cpp"
 
 #line 42 "control_finally.spider"
 spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response, std::int64_t n) {
@@ -242,6 +243,7 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
                 {
                     spider::Output output(
                         spider::Item(spider::dsl::valueMap("unexpected"s, missing.url())));
+#line 58 "control_finally.spider"
                     co_yield std::move(output);
                 }
 #line 59 "control_finally.spider"
@@ -261,6 +263,7 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
                     {
                         spider::Output output(spider::Item(
                             spider::dsl::valueMap("caught"s, e.status(), "type"s, e.type())));
+#line 62 "control_finally.spider"
                         co_yield std::move(output);
                     }
                 } else if (error2.is(spider::dsl::ErrorKind::TimeoutError)) {
@@ -270,6 +273,7 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
                     {
                         spider::Output output(
                             spider::Item(spider::dsl::valueMap("timeout"s, e2.url())));
+#line 64 "control_finally.spider"
                         co_yield std::move(output);
                     }
                 } else {
@@ -286,6 +290,7 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
             spider::Output output(spider::Item(spider::dsl::valueMap(
                 "n"s, n, "statuses"s, statuses, "parsed"s,
                 (parse_or(dslEnv(), "12"s, 0) + parse_or(dslEnv(), "x"s, (-1))))));
+#line 66 "control_finally.spider"
             co_yield std::move(output);
         }
         if (pending2) {
@@ -296,7 +301,7 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
         }
     }
 }
-#line 300 "control_finally.cpp"
+#line 305 "control_finally.cpp"
 
 } // namespace
 

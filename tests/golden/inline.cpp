@@ -86,6 +86,7 @@ spider::StartStream InlineSpider::start() {
                                              .callback("parse"s)
                                              .cbKwargs(spider::dsl::valueMap("index"s, i))
                                              .priority((3 - i)));
+#line 11 "inline.spider"
             co_yield std::move(request2);
         }
     }
@@ -98,10 +99,11 @@ spider::StartStream InlineSpider::start() {
                                          .errback("on_error"s)
                                          .method("POST"s)
                                          .form(spider::dsl::dict<std::string>("user"s, "demo"s)));
+#line 13 "inline.spider"
         co_yield std::move(request2);
     }
 }
-#line 105 "inline.cpp"
+#line 107 "inline.cpp"
 
 #line 17 "inline.spider"
 spider::CallbackStream InlineSpider::parse(spider::HtmlResponse response, std::int64_t index) {
@@ -119,6 +121,7 @@ spider::CallbackStream InlineSpider::parse(spider::HtmlResponse response, std::i
             spider::dsl::valueMap("index"s, index, "first"s, first, "next_title"s,
                                   spider::dsl::get(next.css("title::text"s)), "page_no"s,
                                   response.css("title::text"s).reFirst("page (\\d+)"s))));
+#line 21 "inline.spider"
         co_yield std::move(output);
     }
 #line 23 "inline.spider"
@@ -139,6 +142,7 @@ spider::CallbackStream InlineSpider::parse(spider::HtmlResponse response, std::i
         {
             spider::Output output(spider::Item(spider::dsl::valueMap(
                 "url"s, p.url(), "quotes"s, spider::dsl::len(p.css("div.quote"s)))));
+#line 26 "inline.spider"
             co_yield std::move(output);
         }
     }
@@ -153,6 +157,7 @@ spider::CallbackStream InlineSpider::parse(spider::HtmlResponse response, std::i
             {
                 spider::Output output(spider::Item(
                     spider::dsl::valueMap("unexpected"s, std::int64_t{missing.status()})));
+#line 30 "inline.spider"
                 co_yield std::move(output);
             }
         } catch (...) {
@@ -172,7 +177,7 @@ spider::CallbackStream InlineSpider::parse(spider::HtmlResponse response, std::i
         }
     }
 }
-#line 176 "inline.cpp"
+#line 181 "inline.cpp"
 
 #line 36 "inline.spider"
 spider::CallbackStream InlineSpider::after_login(spider::HtmlResponse response) {
@@ -180,17 +185,18 @@ spider::CallbackStream InlineSpider::after_login(spider::HtmlResponse response) 
     {
         spider::Output output(spider::Item(
             spider::dsl::valueMap("logged_in"s, (std::int64_t{response.status()} == 200))));
+#line 37 "inline.spider"
         co_yield std::move(output);
     }
 }
-#line 187 "inline.cpp"
+#line 193 "inline.cpp"
 
 #line 40 "inline.spider"
 void InlineSpider::on_error(spider::dsl::ErrbackFailure failure) {
 #line 41 "inline.spider"
     spider::dsl::log(dslEnv(), spider::dsl::LogLevel::Warning, "request failed: {}"s, failure);
 }
-#line 194 "inline.cpp"
+#line 200 "inline.cpp"
 
 spider::CallbackStream InlineSpider::on_errorStream(spider::dsl::ErrbackFailure failure) {
     on_error(std::move(failure));

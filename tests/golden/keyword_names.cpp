@@ -128,6 +128,7 @@ spider::CallbackStream StdSpider::parse([[maybe_unused]] spider::HtmlResponse re
             spider::Output output(
                 class_{.new_ = template_, .int_ = virtual_, .default_ = true, .type = fetch__}
                     .toItem());
+#line 35 "keyword_names.spider"
             co_yield std::move(output);
         }
     }
@@ -137,6 +138,7 @@ spider::CallbackStream StdSpider::parse([[maybe_unused]] spider::HtmlResponse re
 #line 38 "keyword_names.spider"
     {
         spider::Output output(spider::dsl::toItem(switch_));
+#line 38 "keyword_names.spider"
         co_yield std::move(output);
     }
 #line 39 "keyword_names.spider"
@@ -144,10 +146,11 @@ spider::CallbackStream StdSpider::parse([[maybe_unused]] spider::HtmlResponse re
         spider::Output output(spider::dsl::makeRequest(
             (auto__ + "/p/1.html"s), spider::dsl::RequestOptions().callback("friend"s).cbKwargs(
                                          spider::dsl::valueMap("explicit"s, 2, "union"s, "u"s))));
+#line 39 "keyword_names.spider"
         co_yield std::move(output);
     }
 }
-#line 151 "keyword_names.cpp"
+#line 154 "keyword_names.cpp"
 
 #line 43 "keyword_names.spider"
 spider::CallbackStream StdSpider::friend_(spider::HtmlResponse response, std::int64_t explicit_,
@@ -158,10 +161,11 @@ spider::CallbackStream StdSpider::friend_(spider::HtmlResponse response, std::in
     {
         spider::Output output(
             spider::Item(spider::dsl::valueMap("volatile"s, volatile_, "url"s, response.url())));
+#line 45 "keyword_names.spider"
         co_yield std::move(output);
     }
 }
-#line 165 "keyword_names.cpp"
+#line 169 "keyword_names.cpp"
 
 } // namespace
 

@@ -90,10 +90,11 @@ spider::StartStream LoginSpider::start() {
                 .headers(spider::dsl::dict<std::string>("Referer"s, (base_ + "/"s)))
                 .form(spider::dsl::dict<std::string>("user"s, user_))
                 .meta(spider::dsl::dict<spider::Value>("attempt"s, spider::dsl::toValue(1))));
+#line 16 "login.spider"
         co_yield std::move(request2);
     }
 }
-#line 97 "login.cpp"
+#line 98 "login.cpp"
 
 #line 21 "login.spider"
 spider::CallbackStream LoginSpider::logged_in(spider::HtmlResponse response) {
@@ -105,6 +106,7 @@ spider::CallbackStream LoginSpider::logged_in(spider::HtmlResponse response) {
             spider::dsl::valueMap("logged_in"s, (std::int64_t{response.status()} == 200), "cookie"s,
                                   spider::dsl::orElse(cookie, ""s), "attempt"s,
                                   spider::dsl::meta(response.request()).at("attempt"s))));
+#line 23 "login.spider"
         co_yield std::move(output);
     }
 #line 25 "login.spider"
@@ -118,11 +120,12 @@ spider::CallbackStream LoginSpider::logged_in(spider::HtmlResponse response) {
                     .callback("page"s)
                     .headers(spider::dsl::dict<std::string>("X-Page"s, spider::dsl::str(n)))
                     .cbKwargs(spider::dsl::valueMap("number"s, n))));
+#line 26 "login.spider"
             co_yield std::move(output);
         }
     }
 }
-#line 126 "login.cpp"
+#line 129 "login.cpp"
 
 #line 31 "login.spider"
 spider::CallbackStream LoginSpider::page(spider::HtmlResponse response, std::int64_t number) {
@@ -137,10 +140,11 @@ spider::CallbackStream LoginSpider::page(spider::HtmlResponse response, std::int
             "authors"s,
             spider::dsl::slice(spider::dsl::getall(response.css("small.author::text"s)), {}, 2,
                                {}))));
+#line 34 "login.spider"
         co_yield std::move(output);
     }
 }
-#line 144 "login.cpp"
+#line 148 "login.cpp"
 
 #line 38 "login.spider"
 spider::CallbackStream LoginSpider::failed(spider::dsl::ErrbackFailure failure) {
@@ -151,10 +155,11 @@ spider::CallbackStream LoginSpider::failed(spider::dsl::ErrbackFailure failure) 
     {
         spider::Output output(spider::Item(
             spider::dsl::valueMap("error"s, failure.message(), "url"s, failure.request().url)));
+#line 40 "login.spider"
         co_yield std::move(output);
     }
 }
-#line 158 "login.cpp"
+#line 163 "login.cpp"
 
 } // namespace
 

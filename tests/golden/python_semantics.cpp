@@ -86,10 +86,11 @@ spider::StartStream PythonSemanticsSpider::start() {
         spider::Request request2 = spider::dsl::makeRequest(
             (base_ + "/closed"s),
             spider::dsl::RequestOptions().callback("parse"s).errback("report"s));
+#line 16 "python_semantics.spider"
         co_yield std::move(request2);
     }
 }
-#line 93 "python_semantics.cpp"
+#line 94 "python_semantics.cpp"
 
 #line 19 "python_semantics.spider"
 spider::Task<void> PythonSemanticsSpider::parse(spider::HtmlResponse response) {
@@ -98,7 +99,7 @@ spider::Task<void> PythonSemanticsSpider::parse(spider::HtmlResponse response) {
                      response.url());
     co_return;
 }
-#line 102 "python_semantics.cpp"
+#line 103 "python_semantics.cpp"
 
 spider::CallbackStream PythonSemanticsSpider::parseStream(spider::HtmlResponse response) {
     co_await parse(std::move(response));
@@ -113,7 +114,7 @@ std::string PythonSemanticsSpider::count(std::string label) {
     return label;
     spider::dsl::fellOffEnd("count");
 }
-#line 117 "python_semantics.cpp"
+#line 118 "python_semantics.cpp"
 
 #line 28 "python_semantics.spider"
 std::string PythonSemanticsSpider::pick(std::optional<std::string> x) {
@@ -122,7 +123,7 @@ std::string PythonSemanticsSpider::pick(std::optional<std::string> x) {
     return lhs.take(lhs.keep(x) || lhs.put(count("r"s)));
     spider::dsl::fellOffEnd("pick");
 }
-#line 126 "python_semantics.cpp"
+#line 127 "python_semantics.cpp"
 
 #line 32 "python_semantics.spider"
 spider::Task<std::string> PythonSemanticsSpider::slow(std::string label) {
@@ -134,7 +135,7 @@ spider::Task<std::string> PythonSemanticsSpider::slow(std::string label) {
     co_return label;
     spider::dsl::fellOffEnd("slow");
 }
-#line 138 "python_semantics.cpp"
+#line 139 "python_semantics.cpp"
 
 #line 38 "python_semantics.spider"
 spider::Task<bool> PythonSemanticsSpider::flag(std::string label) {
@@ -144,7 +145,7 @@ spider::Task<bool> PythonSemanticsSpider::flag(std::string label) {
     co_return (label == "elif"s);
     spider::dsl::fellOffEnd("flag");
 }
-#line 148 "python_semantics.cpp"
+#line 149 "python_semantics.cpp"
 
 #line 43 "python_semantics.spider"
 spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure failure) {
@@ -267,10 +268,11 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
             tries, "ok"s, ok, "failure"s, failure.type(), "split"s,
             spider::dsl::splitWhitespace(text, 1), "split_all"s, spider::dsl::split(text), "lower"s,
             spider::dsl::lower(text), "upper"s, spider::dsl::upper(text))));
+#line 77 "python_semantics.spider"
         co_yield std::move(output);
     }
 }
-#line 274 "python_semantics.cpp"
+#line 276 "python_semantics.cpp"
 
 } // namespace
 

@@ -94,6 +94,7 @@ spider::CallbackStream QuotesSpider::parse(spider::HtmlResponse response) {
                       .tags = spider::dsl::getall(q.css("a.tag::text"s)),
                       .page = response.url()}
                     .toItem());
+#line 21 "quotes.spider"
             co_yield std::move(output);
         }
     }
@@ -104,11 +105,12 @@ spider::CallbackStream QuotesSpider::parse(spider::HtmlResponse response) {
         {
             spider::Output output(spider::dsl::follow(
                 response, href, spider::dsl::RequestOptions().callback("parse"s)));
+#line 29 "quotes.spider"
             co_yield std::move(output);
         }
     }
 }
-#line 112 "quotes.cpp"
+#line 114 "quotes.cpp"
 
 } // namespace
 

@@ -78,10 +78,11 @@ spider::CallbackStream StringEscapesSpider::parse([[maybe_unused]] spider::HtmlR
             spider::dsl::list<std::int64_t>(spider::dsl::len(controls),
                                             spider::dsl::len(digits_after_nul),
                                             spider::dsl::len(unicode)))));
+#line 18 "string_escapes.spider"
         co_yield std::move(output);
     }
 }
-#line 85 "string_escapes.cpp"
+#line 86 "string_escapes.cpp"
 
 } // namespace
 

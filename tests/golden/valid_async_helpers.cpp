@@ -87,16 +87,18 @@ spider::CallbackStream AsyncHelpersSpider::parse(spider::HtmlResponse response) 
         {
             spider::Output output(spider::Item(
                 spider::dsl::valueMap("url"s, r.url(), "status"s, std::int64_t{r.status()})));
+#line 20 "valid_async_helpers.spider"
             co_yield std::move(output);
         }
     }
 #line 22 "valid_async_helpers.spider"
     {
         spider::Output output(spider::Item(spider::dsl::valueMap("titles"s, titles, "one"s, one)));
+#line 22 "valid_async_helpers.spider"
         co_yield std::move(output);
     }
 }
-#line 100 "valid_async_helpers.cpp"
+#line 102 "valid_async_helpers.cpp"
 
 } // namespace
 

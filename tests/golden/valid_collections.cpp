@@ -107,12 +107,13 @@ spider::CallbackStream CollectionsSpider::parse([[maybe_unused]] spider::HtmlRes
             spider::dsl::contains(seen, "1"s), "nested"s, nested.at("letters"s), "mixed"s, mixed,
             "floats"s, floats, "optionals"s, optionals, "count"s,
             (spider::dsl::len(seen) + spider::dsl::len(names)))));
+#line 31 "valid_collections.spider"
         co_yield std::move(output);
     }
 #line 36 "valid_collections.spider"
     xs.clear();
 }
-#line 116 "valid_collections.cpp"
+#line 117 "valid_collections.cpp"
 
 } // namespace
 

@@ -147,6 +147,7 @@ spider::CallbackStream ControlFlowSpider::parse(spider::HtmlResponse response) {
                 {
                     spider::Output output(
                         spider::Item(spider::dsl::valueMap("status"s, std::int64_t{r.status()})));
+#line 52 "valid_control_flow.spider"
                     co_yield std::move(output);
                 }
             } catch (...) {
@@ -162,6 +163,7 @@ spider::CallbackStream ControlFlowSpider::parse(spider::HtmlResponse response) {
                         spider::Output output(spider::Item(spider::dsl::valueMap(
                             "error"s, e.status(), "url"s, e.url(), "type"s, e.type(), "body"s,
                             std::int64_t{e.response().status()})));
+#line 54 "valid_control_flow.spider"
                         co_yield std::move(output);
                     }
                 } else if (error.is(spider::dsl::ErrorKind::ConnectionError)) {
@@ -235,10 +237,11 @@ spider::CallbackStream ControlFlowSpider::parse(spider::HtmlResponse response) {
         spider::Output output(spider::Item(spider::dsl::valueMap(
             "n"s, n, "class"s, classify(std::int64_t{response.status()}), "even"s,
             first_even(spider::dsl::list<std::int64_t>(1, 4)), "forever"s, forever())));
+#line 73 "valid_control_flow.spider"
         co_yield std::move(output);
     }
 }
-#line 242 "valid_control_flow.cpp"
+#line 245 "valid_control_flow.cpp"
 
 } // namespace
 

@@ -152,6 +152,7 @@ spider::CallbackStream ItemsAndSettingsSpider::parse(spider::HtmlResponse respon
                      .classes = spider::dsl::split(spider::dsl::attrib(a).get("class"s, ""s)),
                      .positions = spider::dsl::list<std::int64_t>(rank)}
                     .toItem());
+#line 42 "valid_items_and_settings.spider"
             co_yield std::move(output);
         }
     }
@@ -163,6 +164,7 @@ spider::CallbackStream ItemsAndSettingsSpider::parse(spider::HtmlResponse respon
 #line 49 "valid_items_and_settings.spider"
     {
         spider::Output output(Summary{.pages = pages_}.toItem());
+#line 49 "valid_items_and_settings.spider"
         co_yield std::move(output);
     }
 #line 50 "valid_items_and_settings.spider"
@@ -175,10 +177,11 @@ spider::CallbackStream ItemsAndSettingsSpider::parse(spider::HtmlResponse respon
                                    .classes = std::nullopt,
                                    .positions = std::nullopt}
                                   .toItem());
+#line 50 "valid_items_and_settings.spider"
         co_yield std::move(output);
     }
 }
-#line 182 "valid_items_and_settings.cpp"
+#line 185 "valid_items_and_settings.cpp"
 
 } // namespace
 

@@ -73,10 +73,11 @@ spider::CallbackStream KeywordsSpider::parse([[maybe_unused]] spider::HtmlRespon
 #line 17 "valid_keywords.spider"
     {
         spider::Output output(spider::dsl::toItem(item));
+#line 17 "valid_keywords.spider"
         co_yield std::move(output);
     }
 }
-#line 80 "valid_keywords.cpp"
+#line 81 "valid_keywords.cpp"
 
 #line 18 "valid_keywords.spider"
 std::int64_t KeywordsSpider::helper(std::int64_t x) {
@@ -84,7 +85,7 @@ std::int64_t KeywordsSpider::helper(std::int64_t x) {
     return x;
     spider::dsl::fellOffEnd("helper");
 }
-#line 88 "valid_keywords.cpp"
+#line 89 "valid_keywords.cpp"
 
 } // namespace
 

@@ -59,10 +59,11 @@ spider::CallbackStream MultilineSpider::parse(spider::HtmlResponse response) {
     {
         spider::Output output(
             spider::Item(spider::dsl::valueMap("total"s, total, "text"s, text, "long"s, long_)));
+#line 19 "valid_multiline.spider"
         co_yield std::move(output);
     }
 }
-#line 66 "valid_multiline.cpp"
+#line 67 "valid_multiline.cpp"
 
 } // namespace
 

@@ -93,10 +93,11 @@ spider::CallbackStream NumbersSpider::parse([[maybe_unused]] spider::HtmlRespons
             big, "conv"s, conversions, "total"s, total, "ratio"s, ratio, "as_text"s,
             ((spider::dsl::str(a) + spider::dsl::str(x)) + spider::dsl::str(flags)), "truthy"s,
             spider::dsl::truthy(0))));
+#line 24 "valid_numbers.spider"
         co_yield std::move(output);
     }
 }
-#line 100 "valid_numbers.cpp"
+#line 101 "valid_numbers.cpp"
 
 } // namespace
 

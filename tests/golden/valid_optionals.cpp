@@ -107,16 +107,18 @@ spider::CallbackStream OptionalsSpider::parse(spider::HtmlResponse response) {
 #line 31 "valid_optionals.spider"
     {
         spider::Output output(row.toItem());
+#line 31 "valid_optionals.spider"
         co_yield std::move(output);
     }
 #line 32 "valid_optionals.spider"
     {
         spider::Output output(spider::Item(
             spider::dsl::valueMap("header"s, or_empty(header), "last"s, last, "first"s, first)));
+#line 32 "valid_optionals.spider"
         co_yield std::move(output);
     }
 }
-#line 120 "valid_optionals.cpp"
+#line 122 "valid_optionals.cpp"
 
 } // namespace
 

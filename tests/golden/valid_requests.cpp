@@ -67,6 +67,7 @@ spider::StartStream RequestsSpider::start() {
 #line 6 "valid_requests.spider"
     {
         spider::Request request2 = spider::dsl::makeRequest((base_ + "/p/0.html"s));
+#line 6 "valid_requests.spider"
         co_yield std::move(request2);
     }
 #line 7 "valid_requests.spider"
@@ -83,6 +84,7 @@ spider::StartStream RequestsSpider::start() {
                 .cbKwargs(spider::dsl::valueMap("label"s, "one"s, "weight"s, 2.0))
                 .priority((-1))
                 .dontFilter(true));
+#line 7 "valid_requests.spider"
         co_yield std::move(request2);
     }
 #line 10 "valid_requests.spider"
@@ -90,10 +92,11 @@ spider::StartStream RequestsSpider::start() {
         spider::Request request2 = spider::dsl::makeRequest(
             (base_ + "/login"s),
             spider::dsl::RequestOptions().callback("parse"s).method("POST"s).body("user=demo"s));
+#line 10 "valid_requests.spider"
         co_yield std::move(request2);
     }
 }
-#line 97 "valid_requests.cpp"
+#line 100 "valid_requests.cpp"
 
 #line 13 "valid_requests.spider"
 spider::CallbackStream RequestsSpider::parse(spider::HtmlResponse response) {
@@ -105,6 +108,7 @@ spider::CallbackStream RequestsSpider::parse(spider::HtmlResponse response) {
                 spider::dsl::follow(response, a,
                                     spider::dsl::RequestOptions().callback("detail"s).cbKwargs(
                                         spider::dsl::valueMap("label"s, "pager"s))));
+#line 15 "valid_requests.spider"
             co_yield std::move(output);
         }
     }
@@ -114,6 +118,7 @@ spider::CallbackStream RequestsSpider::parse(spider::HtmlResponse response) {
 #line 18 "valid_requests.spider"
         {
             spider::Output output(r);
+#line 18 "valid_requests.spider"
             co_yield std::move(output);
         }
     }
@@ -123,6 +128,7 @@ spider::CallbackStream RequestsSpider::parse(spider::HtmlResponse response) {
 #line 21 "valid_requests.spider"
         {
             spider::Output output(r2);
+#line 21 "valid_requests.spider"
             co_yield std::move(output);
         }
     }
@@ -134,10 +140,11 @@ spider::CallbackStream RequestsSpider::parse(spider::HtmlResponse response) {
                                     .meta(spider::dsl::dict<spider::Value>(
                                         "from"s, spider::dsl::toValue(response.url())))
                                     .priority(5)));
+#line 23 "valid_requests.spider"
         co_yield std::move(output);
     }
 }
-#line 141 "valid_requests.cpp"
+#line 148 "valid_requests.cpp"
 
 #line 26 "valid_requests.spider"
 spider::CallbackStream RequestsSpider::detail(spider::HtmlResponse response, std::string label,
@@ -150,10 +157,11 @@ spider::CallbackStream RequestsSpider::detail(spider::HtmlResponse response, std
             spider::dsl::meta(response.request()).get("depth"s), "attrib"s,
             spider::dsl::attrib(response.css("a"s)), "href"s,
             spider::dsl::attrib(spider::dsl::at(response.css("a"s), 0)).at("href"s))));
+#line 27 "valid_requests.spider"
         co_yield std::move(output);
     }
 }
-#line 157 "valid_requests.cpp"
+#line 165 "valid_requests.cpp"
 
 #line 33 "valid_requests.spider"
 void RequestsSpider::failed(spider::dsl::ErrbackFailure failure) {
@@ -161,7 +169,7 @@ void RequestsSpider::failed(spider::dsl::ErrbackFailure failure) {
     spider::dsl::log(dslEnv(), spider::dsl::LogLevel::Warning, "{} {} {}"s, failure.type(),
                      failure.message(), failure.request().url);
 }
-#line 165 "valid_requests.cpp"
+#line 173 "valid_requests.cpp"
 
 spider::CallbackStream RequestsSpider::failedStream(spider::dsl::ErrbackFailure failure) {
     failed(std::move(failure));

@@ -73,11 +73,12 @@ spider::CallbackStream SelectorsSpider::parse(spider::HtmlResponse response) {
                 "texts"s, texts, "authors"s, authors, "numbers"s, numbers, "number"s, number,
                 "href"s, href, "nested"s, nested, "count"s, count, "chained"s,
                 spider::dsl::get(response.css("ul.pager"s).css("a"s).xpath("@href"s)))));
+#line 17 "valid_selectors.spider"
             co_yield std::move(output);
         }
     }
 }
-#line 81 "valid_selectors.cpp"
+#line 82 "valid_selectors.cpp"
 
 } // namespace
 

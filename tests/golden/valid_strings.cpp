@@ -87,10 +87,11 @@ spider::CallbackStream StringsSpider::parse(spider::HtmlResponse response) {
             ((spider::dsl::slice(name_, 1, 3, {}) + spider::dsl::slice(name_, {}, {}, 2)) +
              spider::dsl::slice(name_, (-1), {}, {})),
             "index"s, spider::dsl::at(name_, 0))));
+#line 14 "valid_strings.spider"
         co_yield std::move(output);
     }
 }
-#line 94 "valid_strings.cpp"
+#line 95 "valid_strings.cpp"
 
 } // namespace
 
