@@ -4,7 +4,6 @@
 #include "data/json.h"
 #include "deferred/errors.h"
 #include "downloader/downloader.h"
-#include "engine/http_error.h"
 #include "engine/log.h"
 #include "engine/settings.h"
 #include "engine/stats.h"
@@ -84,6 +83,7 @@ CrawlEngine::CrawlEngine(Reactor& reactor, Spider& spider, const Settings& setti
     : reactor_(reactor)
     , spider_(spider)
     , settings_(settings)
+    , httpErrors_(HttpErrorPolicy::fromSettings(settings))
     , downloader_(downloader)
     , stats_(stats)
     , logger_(logger)
@@ -318,7 +318,7 @@ HtmlResponse CrawlEngine::received(Response response, Request request) {
 }
 
 bool CrawlEngine::statusAllowed(const Response& response) const {
-    return HttpErrorPolicy::fromSettings(settings_).allows(response.request, response.status);
+    return httpErrors_.allows(response.request, response.status);
 }
 
 Deferred<HtmlResponse> CrawlEngine::fetch(Request request) {

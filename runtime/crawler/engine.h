@@ -60,6 +60,7 @@
 // "Closing spider (reason)", "Dumping crawl stats:", "Spider closed (reason)".
 #include "crawler/spider.h"
 #include "deferred/deferred.h"
+#include "engine/http_error.h"
 #include "engine/scheduler.h"
 #include "reactor/reactor_time.h"
 
@@ -169,6 +170,7 @@ class CrawlEngine final : public SpiderContext {
     Reactor& reactor_;
     Spider& spider_;
     const Settings& settings_;
+    const HttpErrorPolicy httpErrors_; // from settings_, read once: consulted per response
     Downloader& downloader_;
     StatsCollector& stats_;
     Logger& logger_;
