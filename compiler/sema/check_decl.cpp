@@ -807,6 +807,9 @@ void Checker::checkSettings(ast::SpiderDecl& spider) {
                                   entry.key == "concurrent_requests_per_domain")) {
                 diags_.error(value.location, fmt::format("setting '{}' must be at least 1",
                                                          entry.key));
+            } else if (v > 64 && entry.key == "parse_threads") {
+                // The runtime's bound (kMaxParseThreads in runtime/engine/settings.h).
+                diags_.error(value.location, "setting 'parse_threads' must be at most 64");
             }
         }
         if (value.kind == ast::ExprKind::String) {

@@ -11,7 +11,9 @@
 #include "feeds/pipeline.h"
 #include "http/referer.h"
 #include "reactor/reactor.h"
+#include "selectors/html_document.h"
 #include "selectors/query_cache.h"
+#include "threads/thread_pool.h"
 
 #include <algorithm>
 #include <cmath>
@@ -75,6 +77,7 @@ struct CrawlEngine::Origin {
     std::string callback; // "parse", or "errback 'onError'" for errbacks
     int status = 0;       // 0 for errbacks
     std::string url;      // the response's URL (after redirects), or the request's
+    HtmlResponse response; // the page a callback runs on (none for errbacks)
 };
 
 CrawlEngine::CrawlEngine(Reactor& reactor, Spider& spider, const Settings& settings,
@@ -92,7 +95,12 @@ CrawlEngine::CrawlEngine(Reactor& reactor, Spider& spider, const Settings& setti
     , signals_(std::move(signals))
     , spiderName_(spider.name())
     , scheduler_(schedulerOptions(settings, spider), stats, &logger, "spider.scheduler")
-    , queryCache_(std::make_shared<QueryCache>()) {}
+    , queryCache_(std::make_shared<QueryCache>()) {
+    if (settings_.parse_threads > 0) {
+        HtmlDocument::initializeParser(); // before any parse thread parses
+        parsePool_ = std::make_unique<ThreadPool>(static_cast<unsigned>(settings_.parse_threads));
+    }
+}
 
 CrawlEngine::~CrawlEngine() {
     *alive_ = false;
@@ -350,10 +358,37 @@ void CrawlEngine::runCallback(HtmlResponse response) {
     origin->callback = origin->request.callback.empty() ? "parse" : origin->request.callback;
     origin->status = response.status();
     origin->url = response.url();
+    origin->response = response;
     std::string name = origin->callback;
-    startScrape([this, name = std::move(name),
-                 response = std::move(response)]() { return spider_.callback(name, response); },
-                std::move(origin));
+    bool parseAhead = parsePool_ && !response.parsed() && callbackParses(name);
+    std::function<CallbackStream()> make = [this, name = std::move(name), response]() {
+        return spider_.callback(name, response);
+    };
+    if (!parseAhead) {
+        startScrape(std::move(make), std::move(origin));
+        return;
+    }
+    ++scraping_;
+    std::uint64_t sequence = pendingScrapesFront_ + pendingScrapes_.size();
+    pendingScrapes_.push_back({std::move(make), std::move(origin), false});
+    std::shared_ptr<const Response> raw = response.rawShared();
+    deferToThread(reactor_, *parsePool_, [raw] { return HtmlResponse::prepare(*raw); })
+        .addBoth([this, alive = alive_, sequence,
+                  response = std::move(response)](Outcome<PreparedPage> page) mutable {
+            if (!*alive)
+                return;
+            // A failed parse (libxml2 out of memory) is not reported here: the callback's
+            // first selector() parses again and fails there, as without parse threads.
+            if (page.ok())
+                response.adoptPrepared(std::move(page.value()));
+            pendingScrapes_[sequence - pendingScrapesFront_].ready = true;
+            launchReadyScrapes();
+        });
+}
+
+bool CrawlEngine::callbackParses(const std::string& callback) const {
+    auto it = callbackParses_.find(callback);
+    return it != callbackParses_.end() && it->second;
 }
 
 void CrawlEngine::runErrback(Failure failure, Request request) {
@@ -368,12 +403,32 @@ void CrawlEngine::runErrback(Failure failure, Request request) {
         origin);
 }
 
-// Callbacks start on a fresh reactor iteration, never from inside the downloader's
-// completion: a callback that fetches inline then never re-enters the downloader (or the
-// HTTP client below it) while it is delivering a result.
+// Queues a callback or errback to start after those still waiting for a parse.
 void CrawlEngine::startScrape(std::function<CallbackStream()> make,
                               std::shared_ptr<const Origin> origin) {
     ++scraping_;
+    if (pendingScrapes_.empty()) {
+        launchScrape(std::move(make), std::move(origin));
+        return;
+    }
+    pendingScrapes_.push_back({std::move(make), std::move(origin), true});
+}
+
+void CrawlEngine::launchReadyScrapes() {
+    while (!pendingScrapes_.empty() && pendingScrapes_.front().ready) {
+        PendingScrape next = std::move(pendingScrapes_.front());
+        pendingScrapes_.pop_front();
+        ++pendingScrapesFront_;
+        launchScrape(std::move(next.make), std::move(next.origin));
+    }
+}
+
+// Callbacks start on a fresh reactor iteration, never from inside the downloader's
+// completion: a callback that fetches inline then never re-enters the downloader (or the
+// HTTP client below it) while it is delivering a result. scraping_ was counted by the
+// caller.
+void CrawlEngine::launchScrape(std::function<CallbackStream()> make,
+                               std::shared_ptr<const Origin> origin) {
     reactor_.callSoon([this, alive = alive_, make = std::move(make), origin = std::move(origin)] {
         if (!*alive)
             return;
@@ -425,6 +480,8 @@ Task<void> CrawlEngine::scrape(CallbackStream stream, std::shared_ptr<const Orig
             break;
         handleOutput(std::move(*output), *origin);
     }
+    if (*active.alive && origin->response.valid())
+        callbackParses_[origin->callback] = origin->response.parsed();
 }
 
 void CrawlEngine::handleOutput(Output output, const Origin& origin) {

@@ -33,6 +33,14 @@
 //   the callback yielded before it are kept and the crawl goes on.
 // - Inline requests (SpiderContext::fetch) go straight to the downloader; the callback
 //   awaiting one is still running work.
+// - Parse threads (setting parse_threads, default 1; 0 turns them off). Parsing a page is
+//   most of a crawl's CPU, so it runs on worker threads while the reactor thread downloads,
+//   schedules and runs callbacks. A page goes to a parse thread before its callback starts
+//   when that callback was seen to use the page's selectors the last time it ran (the
+//   first page of each callback parses on first use, as do pages of callbacks that did not
+//   use selectors last time: a fetch-only callback never pays for a parse). Callbacks and
+//   errbacks still start in the order their responses arrived. Inline fetch() responses
+//   parse on first use.
 //
 // Idle and close. The spider closes with "finished" exactly when nothing is left: the
 // scheduler is empty, no scheduled download is in flight, no callback or errback is running
@@ -66,11 +74,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -82,6 +92,7 @@ class ItemPipeline;
 class Logger;
 class QueryCache;
 class Reactor;
+class ThreadPool;
 class Settings;
 class StatsCollector;
 
@@ -158,6 +169,9 @@ class CrawlEngine final : public SpiderContext {
     void runCallback(HtmlResponse response);
     void runErrback(Failure failure, Request request);
     void startScrape(std::function<CallbackStream()> make, std::shared_ptr<const Origin> origin);
+    void launchScrape(std::function<CallbackStream()> make, std::shared_ptr<const Origin> origin);
+    void launchReadyScrapes();
+    bool callbackParses(const std::string& callback) const;
     Task<void> scrape(CallbackStream stream, std::shared_ptr<const Origin> origin);
     void handleOutput(Output output, const Origin& origin);
     void handleItem(Item item, const Origin& origin);
@@ -195,6 +209,17 @@ class CrawlEngine final : public SpiderContext {
     std::size_t downloading_ = 0;
     std::size_t scraping_ = 0;
     std::unordered_set<CallbackStream*> streams_;
+    // Callbacks and errbacks waiting for their turn: the front one waits for its page's
+    // parse, those behind it (ready or not) for the front, so all start in arrival order.
+    struct PendingScrape {
+        std::function<CallbackStream()> make;
+        std::shared_ptr<const Origin> origin;
+        bool ready = false;
+    };
+    std::deque<PendingScrape> pendingScrapes_;
+    std::uint64_t pendingScrapesFront_ = 0; // the sequence number of pendingScrapes_.front()
+    // Whether each callback used its page's selectors the last time it finished.
+    std::unordered_map<std::string, bool> callbackParses_;
     bool stepQueued_ = false;
     bool feedFlushQueued_ = false;
     bool aborting_ = false;
@@ -212,6 +237,9 @@ class CrawlEngine final : public SpiderContext {
     // Cleared by the destructor: Deferred callbacks and coroutine frames that outlive the
     // engine check it before touching it.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+
+    // Last, so it is destroyed first: its threads stop before anything else goes.
+    std::unique_ptr<ThreadPool> parsePool_;
 };
 
 } // namespace spider

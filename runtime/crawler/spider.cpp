@@ -17,6 +17,8 @@ struct HtmlResponse::State {
     std::shared_ptr<QueryCache> cache;
     std::optional<std::string> text;
     std::optional<Selector> root;
+    // A parse prepared ahead on a parse thread, adopted by the first selector() call.
+    ParsedTree prepared;
     // The page URL parsed once for all of its links (parsing the base is most of a join).
     std::optional<UrlJoiner> joiner;
 };
@@ -60,6 +62,10 @@ const std::string& HtmlResponse::text() const {
 
 const Selector& HtmlResponse::selector() const {
     if (!state_->root) {
+        if (state_->prepared) {
+            state_->root = HtmlDocument::adopt(std::move(state_->prepared), state_->cache)->root();
+            return *state_->root;
+        }
         std::optional<std::string_view> body;
         if (!state_->text) {
             body = bodyAsText(*response_);
@@ -68,6 +74,35 @@ const Selector& HtmlResponse::selector() const {
                                           state_->cache);
     }
     return *state_->root;
+}
+
+bool HtmlResponse::parsed() const {
+    return state_->root.has_value();
+}
+
+bool HtmlResponse::parsedAhead() const {
+    return static_cast<bool>(state_->prepared);
+}
+
+PreparedPage HtmlResponse::prepare(const Response& response) {
+    PreparedPage page;
+    if (std::optional<std::string_view> body = bodyAsText(response)) {
+        page.tree = HtmlDocument::parseTree(*body);
+    } else {
+        page.text = response.text();
+        page.tree = HtmlDocument::parseTree(*page.text);
+    }
+    return page;
+}
+
+void HtmlResponse::adoptPrepared(PreparedPage page) {
+    if (state_->root) {
+        return;
+    }
+    if (page.text && !state_->text) {
+        state_->text = std::move(page.text);
+    }
+    state_->prepared = std::move(page.tree);
 }
 
 std::string HtmlResponse::urljoin(std::string_view href) const {

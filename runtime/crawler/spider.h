@@ -53,6 +53,13 @@ namespace spider {
 class Logger;
 class StatsCollector;
 
+// What a worker thread can prepare for a page before its callback runs: the parsed tree and,
+// when the body was not already UTF-8, the decoded text the tree was parsed from.
+struct PreparedPage {
+    ParsedTree tree;
+    std::optional<std::string> text;
+};
+
 // A downloaded page as callbacks see it (Scrapy's HtmlResponse): the Response plus its
 // parsed document, built on first use and shared by every copy. Copying is a refcount.
 class HtmlResponse {
@@ -78,6 +85,20 @@ class HtmlResponse {
 
     // The root selector of the page (parsed once, on first use).
     const Selector& selector() const;
+    // Whether selector() was used, i.e. the page's document exists.
+    bool parsed() const;
+    // Whether a parse prepared ahead (adoptPrepared) waits for selector() to adopt it.
+    bool parsedAhead() const;
+
+    // Parses `response` exactly as selector() would. Reads nothing but `response`, so it
+    // may run on a worker thread while the reactor thread holds the page (the engine's
+    // parse threads do). Throws SelectorError if libxml2 cannot allocate the document.
+    static PreparedPage prepare(const Response& response);
+    // Hands this page a prepare()d parse of its own response: selector() then adopts the
+    // tree instead of parsing (a page already parsed keeps its document). Reactor thread.
+    void adoptPrepared(PreparedPage page);
+    // The response, for work that must outlive this handle (prepare on a worker thread).
+    const std::shared_ptr<const Response>& rawShared() const { return response_; }
     SelectorList css(std::string_view query) const { return selector().css(query); }
     SelectorList xpath(std::string_view query) const { return selector().xpath(query); }
 

@@ -362,6 +362,11 @@ std::vector<std::string> Settings::validate() const {
     if (concurrent_requests_per_domain < 1) {
         problems.push_back("setting concurrent_requests_per_domain must be at least 1");
     }
+    if (parse_threads > kMaxParseThreads) {
+        problems.push_back("setting parse_threads must be at most " +
+                           std::to_string(kMaxParseThreads) + ", got " +
+                           std::to_string(parse_threads));
+    }
     if (!parseLogLevel(log_level)) {
         problems.push_back("setting log_level expects DEBUG, INFO, WARNING, ERROR or CRITICAL, got '" +
                            log_level + "'");

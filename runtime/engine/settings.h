@@ -76,6 +76,9 @@ setting_list_int settingDefault_list_int(std::string_view text);
 setting_list_str settingDefault_list_str(std::string_view text);
 }  // namespace detail
 
+// The most parse threads a crawl may ask for (parse_threads); spiderc checks the same bound.
+inline constexpr std::int64_t kMaxParseThreads = 64;
+
 class Settings {
 public:
 #define SPIDER_SETTING(name, type, def, doc) \

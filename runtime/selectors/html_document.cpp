@@ -5,7 +5,9 @@
 #include <libxml/xpath.h>
 
 #include <climits>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "selectors/python_compat.h"
 #include "selectors/query_cache.h"
@@ -47,9 +49,23 @@ xmlDoc* parseBytes(std::string_view body, const ParseOptions& options) {
 
 }  // namespace
 
-std::shared_ptr<HtmlDocument> HtmlDocument::parse(std::string_view text, const ParseOptions& options,
-                                                  std::shared_ptr<QueryCache> cache) {
-    if (!cache) cache = std::make_shared<QueryCache>();
+ParsedTree& ParsedTree::operator=(ParsedTree&& other) noexcept {
+    if (this != &other) {
+        if (doc_ != nullptr) xmlFreeDoc(doc_);
+        doc_ = other.doc_;
+        type_ = other.type_;
+        other.doc_ = nullptr;
+    }
+    return *this;
+}
+
+ParsedTree::~ParsedTree() {
+    if (doc_ != nullptr) xmlFreeDoc(doc_);
+}
+
+void HtmlDocument::initializeParser() { xmlInitParser(); }
+
+ParsedTree HtmlDocument::parseTree(std::string_view text, const ParseOptions& options) {
     std::string storage;
     std::string_view body = detail::prepareDocumentText(text, storage);
     if (body.size() > static_cast<std::size_t>(INT_MAX)) {
@@ -58,7 +74,6 @@ std::shared_ptr<HtmlDocument> HtmlDocument::parse(std::string_view text, const P
     constexpr std::string_view kEmptyDocument = "<html/>";
     if (body.empty()) body = kEmptyDocument;
 
-    xmlInitParser();
     detail::QuietLibxml quiet;
     xmlDoc* doc = parseBytes(body, options);
     if (doc == nullptr || xmlDocGetRootElement(doc) == nullptr) {
@@ -67,7 +82,20 @@ std::shared_ptr<HtmlDocument> HtmlDocument::parse(std::string_view text, const P
         doc = parseBytes(kEmptyDocument, options);
     }
     if (doc == nullptr) throw SelectorError("libxml2 could not allocate a document");
-    return std::shared_ptr<HtmlDocument>(new HtmlDocument(doc, options.type, std::move(cache)));
+    return ParsedTree(doc, options.type);
+}
+
+std::shared_ptr<HtmlDocument> HtmlDocument::adopt(ParsedTree tree, std::shared_ptr<QueryCache> cache) {
+    if (!tree) throw std::invalid_argument("HtmlDocument::adopt: the tree is empty");
+    if (!cache) cache = std::make_shared<QueryCache>();
+    xmlDoc* doc = std::exchange(tree.doc_, nullptr);
+    return std::shared_ptr<HtmlDocument>(new HtmlDocument(doc, tree.type_, std::move(cache)));
+}
+
+std::shared_ptr<HtmlDocument> HtmlDocument::parse(std::string_view text, const ParseOptions& options,
+                                                  std::shared_ptr<QueryCache> cache) {
+    initializeParser();
+    return adopt(parseTree(text, options), std::move(cache));
 }
 
 HtmlDocument::HtmlDocument(xmlDoc* doc, DocumentType type, std::shared_ptr<QueryCache> cache)

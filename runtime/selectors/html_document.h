@@ -24,6 +24,29 @@ struct ParseOptions {
     bool hugeTree = true;
 };
 
+// A parsed tree not yet bound to a QueryCache: what parsing on a worker thread produces
+// (HtmlDocument::parseTree), handed to the thread that will query it (HtmlDocument::adopt).
+// Move-only; frees the tree if it is never adopted.
+class ParsedTree {
+public:
+    ParsedTree() = default;
+    ParsedTree(ParsedTree&& other) noexcept : doc_(other.doc_), type_(other.type_) { other.doc_ = nullptr; }
+    ParsedTree& operator=(ParsedTree&& other) noexcept;
+    ParsedTree(const ParsedTree&) = delete;
+    ParsedTree& operator=(const ParsedTree&) = delete;
+    ~ParsedTree();
+
+    explicit operator bool() const noexcept { return doc_ != nullptr; }
+    DocumentType type() const noexcept { return type_; }
+
+private:
+    friend class HtmlDocument;
+    ParsedTree(_xmlDoc* doc, DocumentType type) noexcept : doc_(doc), type_(type) {}
+
+    _xmlDoc* doc_ = nullptr;
+    DocumentType type_ = DocumentType::Html;
+};
+
 // An immutable parsed document. Parsing matches parsel's Selector(text=...) on lxml: the
 // same preprocessing (strip, NULs removed, invalid UTF-8 replaced), the same libxml2
 // parser options (recover, no network, compact, huge tree; for XML also no CDATA nodes
@@ -38,6 +61,17 @@ public:
     // none is given. Throws SelectorError only if libxml2 cannot allocate the document.
     static std::shared_ptr<HtmlDocument> parse(std::string_view text, const ParseOptions& options = {},
                                                std::shared_ptr<QueryCache> cache = nullptr);
+
+    // The parse alone, with no cache: safe to call on any thread, concurrently, once
+    // initializeParser() has run (on the main thread, before any other thread parses).
+    // Same preprocessing, options and fallbacks as parse(). Throws SelectorError like parse().
+    static ParsedTree parseTree(std::string_view text, const ParseOptions& options = {});
+    // Binds a tree parsed by parseTree() to `cache` (a private one when null), on the thread
+    // that will query the document. `tree` must hold a tree (std::invalid_argument if not).
+    static std::shared_ptr<HtmlDocument> adopt(ParsedTree tree, std::shared_ptr<QueryCache> cache = nullptr);
+    // libxml2's one-time global set-up (xmlInitParser), which is not safe to race: call it on
+    // the main thread before parsing on worker threads. parse() calls it itself.
+    static void initializeParser();
 
     ~HtmlDocument();
     HtmlDocument(const HtmlDocument&) = delete;

@@ -24,6 +24,7 @@ struct CrawlRun {
     StatsCollector stats;
     std::vector<Item> items;
     std::vector<std::string> log;
+    std::vector<std::string> received; // the URL of every response, in arrival order
     double seconds = 0;
 
     std::int64_t stat(std::string_view key) const { return stats.getInt(key); }
@@ -47,6 +48,9 @@ inline CrawlRun runCrawl(Spider& spider, Settings settings = {},
     settings.logstats_interval = 0;
     CrawlerOptions options;
     options.signals.itemScraped = [&run](const Item& item) { run.items.push_back(item); };
+    options.signals.responseReceived = [&run](const HtmlResponse& response) {
+        run.received.push_back(response.url());
+    };
     Crawler crawler(reactor, spider, std::move(settings), logger, std::move(options));
     bool watchdogFired = false;
     DelayedCall watchdog = reactor.callLater(watchdogSeconds, [&] {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -510,4 +511,111 @@ TEST_CASE("a request robots.txt forbids is dropped quietly, not reported as an e
     CHECK(run.logged("DEBUG: Forbidden by robots.txt: <GET " + server.url("/private/p/2.html")));
     CHECK_FALSE(run.logged("Error downloading"));
     CHECK(run.stat("log_count/ERROR") == 0);
+}
+
+namespace {
+
+// Two callbacks: "parse" reads the page with selectors, "plain" never does (pages whose
+// number is a multiple of 3). Each records, at its start, whether its page arrived parsed
+// ahead on a parse thread.
+class ParseAheadSpider : public spider::Spider {
+  public:
+    explicit ParseAheadSpider(std::string base)
+        : base_(std::move(base)) {}
+    std::string_view name() const override { return "parse_ahead"; }
+    std::vector<std::string> allowedDomains() const override { return {"127.0.0.1"}; }
+    std::vector<std::string> startUrls() const override { return {base_ + "/p/0.html"}; }
+    CallbackStream callback(std::string_view cb, HtmlResponse response) override {
+        if (cb == "parse")
+            return parse(std::move(response));
+        if (cb == "plain")
+            return plain(std::move(response));
+        throw spider::UnknownCallbackError(std::string(cb));
+    }
+
+    std::vector<std::string> started; // callback starts, in order
+    int parseRuns = 0;
+    int parseAhead = 0;
+    int plainRuns = 0;
+    int plainAhead = 0;
+
+  private:
+    CallbackStream parse(HtmlResponse response) {
+        started.push_back(response.url());
+        ++parseRuns;
+        parseAhead += response.parsedAhead() ? 1 : 0;
+        for (const spider::Selector& q : response.css("div.quote")) {
+            co_yield Output(itemOf("text", Value(q.css("span.text::text").get("?")), "page",
+                                   Value(response.url())));
+        }
+        for (const std::string& href :
+             response.css("ul.pager a::attr(href), ul.related a::attr(href)").getall()) {
+            Request next = response.follow(href);
+            // Only plain spellings ("/p/12.html", not "/p/%3112.html"), so which callback a
+            // page gets does not depend on which spelling of its URL the crawl met first.
+            std::string file = next.url.substr(next.url.find_last_of('/') + 1);
+            if (file.empty() || !std::isdigit(static_cast<unsigned char>(file[0])))
+                continue;
+            if (std::stoi(file) % 3 == 0)
+                next.callback = "plain";
+            co_yield Output(std::move(next));
+        }
+    }
+
+    CallbackStream plain(HtmlResponse response) {
+        started.push_back(response.url());
+        ++plainRuns;
+        plainAhead += response.parsedAhead() ? 1 : 0;
+        co_yield Output(itemOf("text", Value("plain"), "page", Value(response.url())));
+    }
+
+    std::string base_;
+};
+
+// The items' texts (a page's URL depends on which of its spellings the crawl met first).
+std::multiset<std::string> itemTexts(const CrawlRun& run) {
+    std::multiset<std::string> texts;
+    for (const Item& item : run.items)
+        texts.insert(item.get("text")->asString());
+    return texts;
+}
+
+} // namespace
+
+TEST_CASE("pages of a callback that used selectors are parsed ahead on a parse thread") {
+    FixtureServer server(siteOptions());
+    ParseAheadSpider spider(server.url(""));
+    spider::Settings settings;
+    settings.parse_threads = 2;
+    CrawlRun run = runCrawl(spider, settings);
+    CHECK(run.reason == "finished");
+    CHECK(run.stat("response_received_count") == 120);
+    REQUIRE(spider.parseRuns > 1);
+    REQUIRE(spider.plainRuns > 1);
+    // Only the start page, the first run of "parse", parses on first use.
+    CHECK(spider.parseAhead == spider.parseRuns - 1);
+    // "plain" never used its selectors: its pages are never parsed for nothing.
+    CHECK(spider.plainAhead == 0);
+    CHECK(run.stat("log_count/ERROR") == 0);
+}
+
+TEST_CASE("with parse threads callbacks start in arrival order and scrape the same items") {
+    FixtureServer server(siteOptions());
+    std::vector<std::multiset<std::string>> itemSets;
+    for (std::int64_t threads : {0, 2}) {
+        ParseAheadSpider spider(server.url(""));
+        spider::Settings settings;
+        settings.parse_threads = threads;
+        settings.concurrent_requests = 16;
+        settings.concurrent_requests_per_domain = 16;
+        CrawlRun run = runCrawl(spider, settings);
+        CHECK(run.reason == "finished");
+        CHECK(spider.parseAhead == (threads == 0 ? 0 : spider.parseRuns - 1));
+        // Two parse threads may finish pages out of order; callbacks still start in the
+        // order the responses arrived.
+        CHECK(spider.started == run.received);
+        itemSets.push_back(itemTexts(run));
+    }
+    REQUIRE(itemSets[0].size() > 500);
+    CHECK(itemSets[0] == itemSets[1]);
 }

@@ -127,10 +127,12 @@ TEST_CASE("validate reports values the types cannot rule out") {
     CHECK_FALSE(settings.set("scheduler_order", "random"));
     CHECK_FALSE(settings.set("download_delay", "-1"));
     CHECK_FALSE(settings.set("depth_priority", "-1"));
+    CHECK_FALSE(settings.set("parse_threads", "65"));
     auto problems = settings.validate();
     CHECK(problems == std::vector<std::string>{
                           "setting download_delay must not be negative, got -1.0",
                           "setting concurrent_requests must be at least 1",
+                          "setting parse_threads must be at most 64, got 65",
                           "setting log_level expects DEBUG, INFO, WARNING, ERROR or CRITICAL, got 'LOUD'",
                           "setting scheduler_order expects lifo or fifo, got 'random'",
                       });
