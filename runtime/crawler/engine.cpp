@@ -179,7 +179,7 @@ void CrawlEngine::scheduleStep() {
 
 void CrawlEngine::step() {
     if (state_ == State::Running) {
-        while (!downloader_.needsBackout()) {
+        while (!downloader_.needsBackout() && !parsesNeedBackout()) {
             if (std::optional<Request> request = scheduler_.next()) {
                 download(std::move(*request));
             } else if (!pullStartRequest()) {
@@ -386,6 +386,15 @@ void CrawlEngine::runCallback(HtmlResponse response) {
         });
 }
 
+// Pages waiting for their callback (for a parse thread, or behind one that does) hold
+// back new downloads once there are as many as concurrent_requests: a reactor thread that
+// downloads faster than the threads parse would otherwise queue pages without bound.
+// (Scrapy's scraper slot backs out the same way, by bytes: SCRAPER_SLOT_MAX_ACTIVE_SIZE.)
+bool CrawlEngine::parsesNeedBackout() const {
+    return pendingScrapes_.size() >=
+           static_cast<std::size_t>(std::max<std::int64_t>(1, settings_.concurrent_requests));
+}
+
 bool CrawlEngine::callbackParses(const std::string& callback) const {
     auto it = callbackParses_.find(callback);
     return it != callbackParses_.end() && it->second;
@@ -415,12 +424,16 @@ void CrawlEngine::startScrape(std::function<CallbackStream()> make,
 }
 
 void CrawlEngine::launchReadyScrapes() {
+    bool launched = false;
     while (!pendingScrapes_.empty() && pendingScrapes_.front().ready) {
         PendingScrape next = std::move(pendingScrapes_.front());
         pendingScrapes_.pop_front();
         ++pendingScrapesFront_;
         launchScrape(std::move(next.make), std::move(next.origin));
+        launched = true;
     }
+    if (launched)
+        scheduleStep(); // parsesNeedBackout() may have eased
 }
 
 // Callbacks start on a fresh reactor iteration, never from inside the downloader's

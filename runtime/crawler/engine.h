@@ -40,7 +40,8 @@
 //   first page of each callback parses on first use, as do pages of callbacks that did not
 //   use selectors last time: a fetch-only callback never pays for a parse). Callbacks and
 //   errbacks still start in the order their responses arrived. Inline fetch() responses
-//   parse on first use.
+//   parse on first use. Once concurrent_requests pages wait for their callbacks, no new
+//   download starts until one of them does.
 //
 // Idle and close. The spider closes with "finished" exactly when nothing is left: the
 // scheduler is empty, no scheduled download is in flight, no callback or errback is running
@@ -172,6 +173,7 @@ class CrawlEngine final : public SpiderContext {
     void launchScrape(std::function<CallbackStream()> make, std::shared_ptr<const Origin> origin);
     void launchReadyScrapes();
     bool callbackParses(const std::string& callback) const;
+    bool parsesNeedBackout() const;
     Task<void> scrape(CallbackStream stream, std::shared_ptr<const Origin> origin);
     void handleOutput(Output output, const Origin& origin);
     void handleItem(Item item, const Origin& origin);
