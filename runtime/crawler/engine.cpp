@@ -98,12 +98,14 @@ CrawlEngine::CrawlEngine(Reactor& reactor, Spider& spider, const Settings& setti
     , queryCache_(std::make_shared<QueryCache>()) {
     if (settings_.parse_threads > 0) {
         HtmlDocument::initializeParser(); // before any parse thread parses
-        parsePool_ = std::make_unique<ThreadPool>(static_cast<unsigned>(settings_.parse_threads));
+        parsePool_ = std::make_shared<ThreadPool>(static_cast<unsigned>(settings_.parse_threads));
     }
 }
 
 CrawlEngine::~CrawlEngine() {
     *alive_ = false;
+    if (parsePool_)
+        parsePool_->shutdown(); // documents still alive free their trees where they die
     if (state_ != State::New) {
         downloader_.onCapacity({});
         downloader_.setRedirectFilter({});
@@ -380,7 +382,7 @@ void CrawlEngine::runCallback(HtmlResponse response) {
             // A failed parse (libxml2 out of memory) is not reported here: the callback's
             // first selector() parses again and fails there, as without parse threads.
             if (page.ok())
-                response.adoptPrepared(std::move(page.value()));
+                response.adoptPrepared(std::move(page.value()), treeDisposer());
             pendingScrapes_[sequence - pendingScrapesFront_].ready = true;
             launchReadyScrapes();
         });
@@ -393,6 +395,15 @@ void CrawlEngine::runCallback(HtmlResponse response) {
 bool CrawlEngine::parsesNeedBackout() const {
     return pendingScrapes_.size() >=
            static_cast<std::size_t>(std::max<std::int64_t>(1, settings_.concurrent_requests));
+}
+
+// Freeing a page's tree costs the reactor thread about a tenth of what parsing it did: the
+// parse threads do it instead (or the caller, once the pool is shut down).
+TreeDisposer CrawlEngine::treeDisposer() const {
+    return [pool = parsePool_](ParsedTree tree) {
+        auto doomed = std::make_shared<ParsedTree>(std::move(tree));
+        pool->submit([doomed] { ParsedTree freed = std::move(*doomed); });
+    };
 }
 
 bool CrawlEngine::callbackParses(const std::string& callback) const {

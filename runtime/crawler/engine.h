@@ -174,6 +174,7 @@ class CrawlEngine final : public SpiderContext {
     void launchReadyScrapes();
     bool callbackParses(const std::string& callback) const;
     bool parsesNeedBackout() const;
+    TreeDisposer treeDisposer() const;
     Task<void> scrape(CallbackStream stream, std::shared_ptr<const Origin> origin);
     void handleOutput(Output output, const Origin& origin);
     void handleItem(Item item, const Origin& origin);
@@ -240,8 +241,9 @@ class CrawlEngine final : public SpiderContext {
     // engine check it before touching it.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
-    // Last, so it is destroyed first: its threads stop before anything else goes.
-    std::unique_ptr<ThreadPool> parsePool_;
+    // Shared with the documents parsed on it, which hand their trees back to be freed there
+    // (see treeDisposer()); the destructor shuts it down before anything else goes.
+    std::shared_ptr<ThreadPool> parsePool_;
 };
 
 } // namespace spider

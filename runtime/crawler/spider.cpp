@@ -17,8 +17,10 @@ struct HtmlResponse::State {
     std::shared_ptr<QueryCache> cache;
     std::optional<std::string> text;
     std::optional<Selector> root;
-    // A parse prepared ahead on a parse thread, adopted by the first selector() call.
+    // A parse prepared ahead on a parse thread, adopted by the first selector() call, and
+    // where its tree goes when the document dies.
     ParsedTree prepared;
+    TreeDisposer dispose;
     // The page URL parsed once for all of its links (parsing the base is most of a join).
     std::optional<UrlJoiner> joiner;
 };
@@ -63,7 +65,9 @@ const std::string& HtmlResponse::text() const {
 const Selector& HtmlResponse::selector() const {
     if (!state_->root) {
         if (state_->prepared) {
-            state_->root = HtmlDocument::adopt(std::move(state_->prepared), state_->cache)->root();
+            state_->root = HtmlDocument::adopt(std::move(state_->prepared), state_->cache,
+                                               std::move(state_->dispose))
+                               ->root();
             return *state_->root;
         }
         std::optional<std::string_view> body;
@@ -95,7 +99,7 @@ PreparedPage HtmlResponse::prepare(const Response& response) {
     return page;
 }
 
-void HtmlResponse::adoptPrepared(PreparedPage page) {
+void HtmlResponse::adoptPrepared(PreparedPage page, TreeDisposer dispose) {
     if (state_->root) {
         return;
     }
@@ -103,6 +107,7 @@ void HtmlResponse::adoptPrepared(PreparedPage page) {
         state_->text = std::move(page.text);
     }
     state_->prepared = std::move(page.tree);
+    state_->dispose = std::move(dispose);
 }
 
 std::string HtmlResponse::urljoin(std::string_view href) const {

@@ -95,8 +95,9 @@ class HtmlResponse {
     // parse threads do). Throws SelectorError if libxml2 cannot allocate the document.
     static PreparedPage prepare(const Response& response);
     // Hands this page a prepare()d parse of its own response: selector() then adopts the
-    // tree instead of parsing (a page already parsed keeps its document). Reactor thread.
-    void adoptPrepared(PreparedPage page);
+    // tree instead of parsing (a page already parsed keeps its document), and the document
+    // gives its tree to `dispose` when it dies (HtmlDocument::adopt). Reactor thread.
+    void adoptPrepared(PreparedPage page, TreeDisposer dispose = {});
     // The response, for work that must outlive this handle (prepare on a worker thread).
     const std::shared_ptr<const Response>& rawShared() const { return response_; }
     SelectorList css(std::string_view query) const { return selector().css(query); }

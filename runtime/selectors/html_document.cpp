@@ -85,23 +85,39 @@ ParsedTree HtmlDocument::parseTree(std::string_view text, const ParseOptions& op
     return ParsedTree(doc, options.type);
 }
 
-std::shared_ptr<HtmlDocument> HtmlDocument::adopt(ParsedTree tree, std::shared_ptr<QueryCache> cache) {
+std::shared_ptr<HtmlDocument> HtmlDocument::adopt(ParsedTree tree, std::shared_ptr<QueryCache> cache,
+                                                  TreeDisposer dispose) {
     if (!tree) throw std::invalid_argument("HtmlDocument::adopt: the tree is empty");
     if (!cache) cache = std::make_shared<QueryCache>();
-    xmlDoc* doc = std::exchange(tree.doc_, nullptr);
-    return std::shared_ptr<HtmlDocument>(new HtmlDocument(doc, tree.type_, std::move(cache)));
+    auto document = std::shared_ptr<HtmlDocument>(
+        new HtmlDocument(tree.doc_, tree.type_, std::move(cache), std::move(dispose)));
+    tree.doc_ = nullptr; // the document owns it now
+    return document;
 }
 
 std::shared_ptr<HtmlDocument> HtmlDocument::parse(std::string_view text, const ParseOptions& options,
                                                   std::shared_ptr<QueryCache> cache) {
     initializeParser();
-    return adopt(parseTree(text, options), std::move(cache));
+    return adopt(parseTree(text, options), std::move(cache), {});
 }
 
-HtmlDocument::HtmlDocument(xmlDoc* doc, DocumentType type, std::shared_ptr<QueryCache> cache)
-    : doc_(doc), type_(type), cache_(std::move(cache)) {}
+HtmlDocument::HtmlDocument(xmlDoc* doc, DocumentType type, std::shared_ptr<QueryCache> cache,
+                           TreeDisposer dispose)
+    : doc_(doc), type_(type), cache_(std::move(cache)), dispose_(std::move(dispose)) {}
 
-HtmlDocument::~HtmlDocument() { xmlFreeDoc(doc_); }
+HtmlDocument::~HtmlDocument() {
+    // The cache's XPath context may still point at this tree: it is repointed before every
+    // query (xpathContextFor), so handing the tree away here is safe.
+    if (!dispose_) {
+        xmlFreeDoc(doc_);
+        return;
+    }
+    try {
+        dispose_(ParsedTree(doc_, type_));
+    } catch (...) {
+        // The tree was freed by the ParsedTree's destructor if the disposer had not taken it.
+    }
+}
 
 xmlNode* HtmlDocument::rootNode() const noexcept { return xmlDocGetRootElement(doc_); }
 

@@ -2,6 +2,7 @@
 
 // A parsed HTML (or XML) document, shared by every Selector taken from it.
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -47,6 +48,12 @@ private:
     DocumentType type_ = DocumentType::Html;
 };
 
+// Where a document's tree goes when the document dies (the last Selector on it is gone).
+// Empty: freed there and then. The engine hands trees to its parse threads, which free them
+// while the reactor thread goes on. Called from a destructor: an exception it lets escape
+// is swallowed (and a tree it did not take is freed on the spot).
+using TreeDisposer = std::function<void(ParsedTree)>;
+
 // An immutable parsed document. Parsing matches parsel's Selector(text=...) on lxml: the
 // same preprocessing (strip, NULs removed, invalid UTF-8 replaced), the same libxml2
 // parser options (recover, no network, compact, huge tree; for XML also no CDATA nodes
@@ -67,8 +74,10 @@ public:
     // Same preprocessing, options and fallbacks as parse(). Throws SelectorError like parse().
     static ParsedTree parseTree(std::string_view text, const ParseOptions& options = {});
     // Binds a tree parsed by parseTree() to `cache` (a private one when null), on the thread
-    // that will query the document. `tree` must hold a tree (std::invalid_argument if not).
-    static std::shared_ptr<HtmlDocument> adopt(ParsedTree tree, std::shared_ptr<QueryCache> cache = nullptr);
+    // that will query the document; `dispose` takes the tree when the document dies.
+    // `tree` must hold a tree (std::invalid_argument if not).
+    static std::shared_ptr<HtmlDocument> adopt(ParsedTree tree, std::shared_ptr<QueryCache> cache = nullptr,
+                                               TreeDisposer dispose = {});
     // libxml2's one-time global set-up (xmlInitParser), which is not safe to race: call it on
     // the main thread before parsing on worker threads. parse() calls it itself.
     static void initializeParser();
@@ -91,11 +100,12 @@ public:
     _xmlXPathContext* xpathContext() const;
 
 private:
-    HtmlDocument(_xmlDoc* doc, DocumentType type, std::shared_ptr<QueryCache> cache);
+    HtmlDocument(_xmlDoc* doc, DocumentType type, std::shared_ptr<QueryCache> cache, TreeDisposer dispose);
 
     _xmlDoc* doc_;
     DocumentType type_;
     std::shared_ptr<QueryCache> cache_;
+    TreeDisposer dispose_;
 };
 
 }  // namespace spider

@@ -15,6 +15,10 @@ ThreadPool::ThreadPool(unsigned threads) {
 }
 
 ThreadPool::~ThreadPool() {
+    shutdown();
+}
+
+void ThreadPool::shutdown() {
     std::deque<std::function<void()>> dropped;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -23,7 +27,9 @@ ThreadPool::~ThreadPool() {
     }
     wake_.notify_all();
     for (std::thread& thread : threads_) {
-        thread.join();
+        if (thread.joinable()) {
+            thread.join();
+        }
     }
 }
 
@@ -33,7 +39,14 @@ void ThreadPool::submit(std::function<void()> job) {
     }
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        jobs_.push_back(std::move(job));
+        if (!stopping_) {
+            jobs_.push_back(std::move(job));
+            job = nullptr;
+        }
+    }
+    if (job) {
+        job(); // shut down: no thread is left to run it
+        return;
     }
     wake_.notify_one();
 }

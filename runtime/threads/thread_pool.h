@@ -15,10 +15,14 @@
 //   worker thread: it must own everything it touches (captured by value) or only read data
 //   no other thread writes meanwhile. It must not touch Deferreds, the reactor, or any other
 //   reactor-thread object: those are not thread-safe (their reference counts are not atomic).
-// - Destroying the pool stops its threads: a job already running finishes first, jobs not
-//   started are dropped (their Deferreds never fire). Destroy the pool on the reactor's
-//   thread, before the reactor: a finished job's result is already queued on the reactor,
-//   and is delivered (or dropped, unfired, if the reactor goes first) there.
+// - shutdown() (and the destructor) stops the threads: a job already running finishes
+//   first, jobs not started are dropped (destroyed on the calling thread; their Deferreds
+//   never fire). Afterwards submit() runs a job at once on the caller's thread: work that
+//   only releases memory may still be handed to a stopped pool. Shut the pool down on the
+//   reactor's thread, before the reactor goes: a finished job's result is already queued on
+//   the reactor, and is delivered (or dropped, unfired, if the reactor goes first) there.
+//   Do not deferToThread on a stopped pool (its function would call back into a reactor
+//   that may be gone).
 #include "deferred/deferred.h"
 #include "reactor/reactor.h"
 
@@ -45,9 +49,13 @@ class ThreadPool {
     ThreadPool(const ThreadPool&) = delete;
     ThreadPool& operator=(const ThreadPool&) = delete;
 
-    // Queues `job` for a worker thread. An exception escaping a job terminates the process,
-    // as on any std::thread: deferToThread catches its function's.
+    // Queues `job` for a worker thread (runs it here and now once the pool is shut down).
+    // An exception escaping a job terminates the process, as on any std::thread:
+    // deferToThread catches its function's.
     void submit(std::function<void()> job);
+
+    // Stops the threads as described above; idempotent. Call it from outside the pool.
+    void shutdown();
 
     unsigned size() const noexcept { return static_cast<unsigned>(threads_.size()); }
 

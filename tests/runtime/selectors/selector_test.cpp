@@ -2,7 +2,9 @@
 
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "data/utf8.h"
@@ -265,4 +267,40 @@ TEST_CASE("XPath numbers print like Python floats", "[selectors]") {
     CHECK(pythonFloatRepr(0.00001) == "1e-05");
     CHECK(pythonFloatRepr(1.5e-300) == "1.5e-300");
     CHECK(pythonFloatRepr(1.0 / 3) == "0.3333333333333333");
+}
+
+TEST_CASE("a tree parsed on another thread is adopted and queried like a parsed page") {
+    spider::HtmlDocument::initializeParser();
+    spider::ParsedTree tree;
+    std::thread parser([&tree] { tree = spider::HtmlDocument::parseTree(kPage); });
+    parser.join();
+    REQUIRE(tree);
+    auto doc = spider::HtmlDocument::adopt(std::move(tree));
+    CHECK_FALSE(tree);
+    CHECK(doc->root().css("li a::text").getall() == Strings{"Apple", "Banana", "Cherry é"});
+    CHECK(doc->root().css("li a::text").getall() == page().css("li a::text").getall());
+    CHECK_THROWS_AS(spider::HtmlDocument::adopt(spider::ParsedTree()), std::invalid_argument);
+}
+
+TEST_CASE("a dying document hands its tree to its disposer") {
+    int disposed = 0;
+    {
+        auto doc = spider::HtmlDocument::adopt(spider::HtmlDocument::parseTree(kPage), nullptr,
+                                               [&disposed](spider::ParsedTree tree) {
+                                                   disposed += tree ? 1 : 0;
+                                               });
+        spider::Selector title = doc->root().css("title")[0];
+        doc.reset();
+        CHECK(disposed == 0); // a selector still holds the document
+        CHECK(title.css("::text").get() == "Shop & more");
+    }
+    CHECK(disposed == 1);
+    // A disposer that throws does not escape the destructor, and the tree is still freed
+    // (the ASan build would report the leak).
+    {
+        auto doc = spider::HtmlDocument::adopt(spider::HtmlDocument::parseTree(kPage), nullptr,
+                                               [](spider::ParsedTree) {
+                                                   throw std::runtime_error("no thread left");
+                                               });
+    }
 }

@@ -128,3 +128,12 @@ TEST_CASE("destroying the pool drops jobs not started and never fires their Defe
 TEST_CASE("a pool needs a thread") {
     CHECK_THROWS_AS(ThreadPool(0), std::invalid_argument);
 }
+
+TEST_CASE("after shutdown a job submitted runs at once on the caller's thread") {
+    ThreadPool pool(2);
+    pool.shutdown();
+    pool.shutdown(); // idempotent
+    std::thread::id ranOn;
+    pool.submit([&ranOn] { ranOn = std::this_thread::get_id(); });
+    CHECK(ranOn == std::this_thread::get_id());
+}
