@@ -1,6 +1,7 @@
 // crawlerMain: the main() of every crawler executable.
 #include "coro/run.h"
 #include "crawler/crawler.h"
+#include "selectors/libxml_memory.h"
 #include "crawler/spider.h"
 #include "engine/command_line.h"
 #include "engine/log.h"
@@ -80,6 +81,9 @@ bool writeFile(const std::string& path, const std::string& text) {
 } // namespace
 
 int crawlerMain(std::vector<SpiderDefinition> spiders, int argc, char** argv) {
+    // First thing, before anything touches libxml2 (selectors/libxml_memory.h). Should it
+    // fail, libxml2 keeps malloc: slower, not wrong.
+    (void)installLibxmlAllocator();
     std::string program = programName(argc, argv);
     std::vector<std::string_view> arguments;
     for (int i = 1; i < argc; ++i)

@@ -152,6 +152,10 @@ xmlXPathContext* QueryCache::xpathContextFor(xmlDoc* document) {
         xmlInitParser();
         impl_->evalContext.reset(xmlXPathNewContext(nullptr));
         if (!impl_->evalContext) throw SelectorError("libxml2 could not allocate an XPath context");
+        // Reuse XPath result objects (node sets, strings, numbers) across evaluations instead
+        // of allocating each: a class test alone builds several per element it looks at.
+        // The cache keeps at most 100 objects of each kind (libxml2's default).
+        xmlXPathContextSetCache(impl_->evalContext.get(), 1, -1, 0);
         xmlXPathRegisterFunc(impl_->evalContext.get(), reinterpret_cast<const xmlChar*>("has-class"),
                              &hasClassFunction);
     }
