@@ -848,7 +848,8 @@ std::string underscored(std::string name) {
 
 class Translator {
 public:
-    explicit Translator(CssDialect dialect) : html_(dialect == CssDialect::Html) {}
+    Translator(CssDialect dialect, CssOutput output)
+        : html_(dialect == CssDialect::Html), evaluation_(output == CssOutput::Evaluation) {}
 
     std::string translateGroup(std::string_view css) {
         std::vector<ParsedSelector> selectors = parseGroup(css);
@@ -993,8 +994,13 @@ private:
         return expr;
     }
 
-    static void attribIncludes(XPathExpr& expr, const std::string& attrib, const std::string& value) {
+    void attribIncludes(XPathExpr& expr, const std::string& attrib, const std::string& value) const {
         if (!value.empty() && isNonWhitespace(value)) {
+            if (evaluation_) {
+                expr.addCondition(std::string(kIncludesFunction) + "(" + attrib + ", " +
+                                  xpathLiteral(" " + value + " ") + ")");
+                return;
+            }
             expr.addCondition(attrib + " and contains(concat(' ', normalize-space(" + attrib +
                               "), ' '), " + xpathLiteral(" " + value + " ") + ")");
         } else {
@@ -1145,6 +1151,7 @@ private:
     }
 
     bool html_;
+    bool evaluation_;
 };
 
 }  // namespace
@@ -1172,9 +1179,9 @@ std::string xpathLiteral(std::string_view s) {
     return out + ")";
 }
 
-std::string cssToXPath(std::string_view css, CssDialect dialect) {
+std::string cssToXPath(std::string_view css, CssDialect dialect, CssOutput output) {
     try {
-        return Translator(dialect).translateGroup(css);
+        return Translator(dialect, output).translateGroup(css);
     } catch (const SelectorSyntaxError& error) {
         throw SelectorSyntaxError("Invalid CSS selector '" + std::string(css) + "': " + error.what(),
                                   error.position());

@@ -61,11 +61,15 @@ void* reallocateBlock(void* p, std::size_t size) {
     if (p == nullptr) return allocateBlock(size);
     BlockHeader* header = headerOf(p);
     const std::size_t old = header->size;
+#ifndef SPIDER_POOL_DISABLED
+    // A pooled block is as large as its size class. (Without the pool, under ASan, a block
+    // is exactly what was asked for, so it never grows in place.)
     if (pooled(old) && pooled(size) &&
         detail::poolBucket(old + kHeader) == detail::poolBucket(size + kHeader)) {
-        header->size = size; // same size class: the block already fits
+        header->size = size;
         return p;
     }
+#endif
     if (!pooled(old) && !pooled(size)) {
         auto* moved = static_cast<BlockHeader*>(std::realloc(header, size + kHeader));
         if (moved == nullptr) return nullptr;

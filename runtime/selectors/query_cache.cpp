@@ -34,6 +34,59 @@ struct XPathContextDeleter {
 
 bool isHtml5Space(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
+bool isXPathSpace(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// spiderc-includes(nodes, needle), what CssOutput::Evaluation writes for a class test:
+// true when `nodes` is not empty and ' ' + normalize-space(string(nodes)) + ' ' contains
+// `needle` (cssselect's `nodes and contains(concat(' ', normalize-space(nodes), ' '),
+// needle)`, with XPath's whitespace). Reads an attribute's text in place when it is one
+// text node, as it is in parsed HTML.
+void includesFunction(xmlXPathParserContext* ctxt, int nargs) {
+    if (nargs != 2) {
+        xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+        return;
+    }
+    xmlXPathObject* needle = valuePop(ctxt);
+    xmlXPathObject* nodes = valuePop(ctxt);
+    const bool typed = needle != nullptr && nodes != nullptr && needle->type == XPATH_STRING &&
+                       nodes->type == XPATH_NODESET;
+    bool result = false;
+    if (typed && nodes->nodesetval != nullptr && nodes->nodesetval->nodeNr > 0) {
+        xmlNode* first = nodes->nodesetval->nodeTab[0];
+        xmlChar* owned = nullptr;
+        const xmlChar* text = nullptr;
+        if (first->type == XML_ATTRIBUTE_NODE && first->children != nullptr &&
+            first->children->next == nullptr && first->children->type == XML_TEXT_NODE) {
+            text = first->children->content;
+        } else {
+            owned = xmlXPathCastNodeToString(first);
+            text = owned;
+        }
+        std::string normalized = " ";
+        bool lastSpace = true;
+        for (const xmlChar* p = text; p != nullptr && *p; ++p) {
+            if (isXPathSpace(*p)) {
+                if (!lastSpace) normalized += ' ';
+                lastSpace = true;
+            } else {
+                normalized += static_cast<char>(*p);
+                lastSpace = false;
+            }
+        }
+        if (!lastSpace) normalized += ' ';
+        if (owned != nullptr) xmlFree(owned);
+        const char* word = reinterpret_cast<const char*>(needle->stringval);
+        result = normalized.find(word != nullptr ? word : "") != std::string::npos;
+    }
+    xmlXPathFreeObject(needle);
+    xmlXPathFreeObject(nodes);
+    if (!typed) {
+        xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+        return;
+    }
+    valuePush(ctxt, xmlXPathNewBoolean(result ? 1 : 0));
+}
+
 // parsel's has-class(name, ...): true when the context element's class attribute, split
 // on HTML whitespace, contains every argument. Arguments must be strings.
 void hasClassFunction(xmlXPathParserContext* ctxt, int nargs) {
@@ -122,7 +175,8 @@ QueryCache::~QueryCache() = default;
 
 const std::string& QueryCache::cssToXPath(std::string_view css, CssDialect dialect) {
     auto& map = dialect == CssDialect::Html ? impl_->htmlCss : impl_->xmlCss;
-    return impl_->lookup(map, css, [&] { return spider::cssToXPath(css, dialect); });
+    return impl_->lookup(map, css,
+                         [&] { return spider::cssToXPath(css, dialect, CssOutput::Evaluation); });
 }
 
 _xmlXPathCompExpr* QueryCache::compileXPath(std::string_view expression) {
@@ -158,6 +212,8 @@ xmlXPathContext* QueryCache::xpathContextFor(xmlDoc* document) {
         xmlXPathContextSetCache(impl_->evalContext.get(), 1, -1, 0);
         xmlXPathRegisterFunc(impl_->evalContext.get(), reinterpret_cast<const xmlChar*>("has-class"),
                              &hasClassFunction);
+        xmlXPathRegisterFunc(impl_->evalContext.get(),
+                             reinterpret_cast<const xmlChar*>(kIncludesFunction), &includesFunction);
     }
     impl_->evalContext->doc = document;
     return impl_->evalContext.get();

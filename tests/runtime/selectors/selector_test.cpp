@@ -304,3 +304,35 @@ TEST_CASE("a dying document hands its tree to its disposer") {
                                                });
     }
 }
+
+TEST_CASE("class tests evaluate exactly as cssselect's XPath text does") {
+    // Whitespace XPath collapses (space, tab, CR, LF) and whitespace it does not (form
+    // feed), edge spaces, a missing or empty attribute, and words containing spaces.
+    const std::string html =
+        "<html><body>"
+        "<p id='1' class='quote'>a</p>"
+        "<p id='2' class='  quote\tlarge\n'>b</p>"
+        "<p id='3' class='quotes'>c</p>"
+        "<p id='4' class='quote\flarge'>d</p>"
+        "<p id='5' class=''>e</p>"
+        "<p id='6'>f</p>"
+        "<p id='7' class='a b  c' title='x  y z'>g</p>"
+        "<p id='8' class='\r\nlarge quote'>h</p>"
+        "</body></html>";
+    spider::Selector doc = spider::Selector::fromText(html);
+    for (const char* css : {".quote", ".large", "p.quote.large", ".quotes", ".a\\ b", ".b\\ c",
+                            "[title~=y]", "[title~='x  y']", "[class~=large]", ":not(.quote)",
+                            ".quote, .large", "p:not(.a)"}) {
+        INFO(css);
+        const std::string parselText = spider::cssToXPath(css);
+        const std::string evaluated = spider::cssToXPath(css, spider::CssDialect::Html,
+                                                         spider::CssOutput::Evaluation);
+        CHECK(evaluated.find("concat(") == std::string::npos);
+        CHECK(doc.css(std::string(css) + "::attr(id)").getall() ==
+              doc.xpath(parselText + "/@id").getall());
+    }
+    CHECK(doc.css(".quote::attr(id)").getall() == Strings{"1", "2", "8"});
+    CHECK(doc.css(".large::attr(id)").getall() == Strings{"2", "8"});
+    // cssselect never matches a word containing whitespace (its condition is "0").
+    CHECK(doc.css(".a\\ b::attr(id)").getall().empty());
+}
