@@ -36,6 +36,24 @@ bool isHtml5Space(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c ==
 
 bool isXPathSpace(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// " " + text + " " with every run of `isSpace` characters collapsed to one space, so a
+// word w is in the text exactly when " w " is in the result.
+std::string spacedWords(const xmlChar* text, bool (*isSpace)(xmlChar)) {
+    std::string spaced = " ";
+    bool lastSpace = true;
+    for (const xmlChar* p = text; p != nullptr && *p; ++p) {
+        if (isSpace(*p)) {
+            if (!lastSpace) spaced += ' ';
+            lastSpace = true;
+        } else {
+            spaced += static_cast<char>(*p);
+            lastSpace = false;
+        }
+    }
+    if (!lastSpace) spaced += ' ';
+    return spaced;
+}
+
 // spiderc-includes(nodes, needle), what CssOutput::Evaluation writes for a class test:
 // true when `nodes` is not empty and ' ' + normalize-space(string(nodes)) + ' ' contains
 // `needle` (cssselect's `nodes and contains(concat(' ', normalize-space(nodes), ' '),
@@ -62,18 +80,7 @@ void includesFunction(xmlXPathParserContext* ctxt, int nargs) {
             owned = xmlXPathCastNodeToString(first);
             text = owned;
         }
-        std::string normalized = " ";
-        bool lastSpace = true;
-        for (const xmlChar* p = text; p != nullptr && *p; ++p) {
-            if (isXPathSpace(*p)) {
-                if (!lastSpace) normalized += ' ';
-                lastSpace = true;
-            } else {
-                normalized += static_cast<char>(*p);
-                lastSpace = false;
-            }
-        }
-        if (!lastSpace) normalized += ' ';
+        std::string normalized = spacedWords(text, &isXPathSpace);
         if (owned != nullptr) xmlFree(owned);
         const char* word = reinterpret_cast<const char*>(needle->stringval);
         result = normalized.find(word != nullptr ? word : "") != std::string::npos;
@@ -106,19 +113,7 @@ void hasClassFunction(xmlXPathParserContext* ctxt, int nargs) {
                            ? xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>("class"))
                            : nullptr;
         if (cls != nullptr) {
-            // " " + class + " " with every run of whitespace collapsed to one space.
-            std::string normalized = " ";
-            bool lastSpace = true;
-            for (const xmlChar* p = cls; *p; ++p) {
-                if (isHtml5Space(*p)) {
-                    if (!lastSpace) normalized += ' ';
-                    lastSpace = true;
-                } else {
-                    normalized += static_cast<char>(*p);
-                    lastSpace = false;
-                }
-            }
-            if (!lastSpace) normalized += ' ';
+            std::string normalized = spacedWords(cls, &isHtml5Space);
             xmlFree(cls);
             result = true;
             for (xmlXPathObject* arg : args) {
