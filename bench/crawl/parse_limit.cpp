@@ -1,7 +1,8 @@
 // bench_parse_limit: the parse limit of the quotes crawl. Parses the generated site's pages
-// from memory with libxml2 alone (no spiderc runtime) and runs samples/quotes.spider's
-// extraction with precompiled XPath (the expressions parsel's cssselect gives for its CSS
-// queries), resolving each link against the page URL with libxml2's xmlBuildURI. It is
+// from memory with libxml2 alone (no engine, no HTTP, no Selector objects: from the runtime
+// only its libxml2 allocator, its CSS translation and XPath functions) and runs
+// samples/quotes.spider's extraction with precompiled XPath, resolving each link against
+// the page URL with libxml2's xmlBuildURI. It is
 // what a crawler could reach on one core if fetching, scheduling and output cost nothing.
 // It is meant as a bar, not a strawman: the runtime's parser options, one XPath context
 // for all pages, text read in place. (One parser context reused for all pages, as lxml
@@ -15,6 +16,10 @@
 // are not the site's (10 quotes per page, 3 tags per quote), so a broken run cannot pass
 // for a fast one. --parse-only parses and frees each page without any XPath: the share of
 // the limit that is libxml2's HTML parser alone.
+
+#include "selectors/css_to_xpath.h"
+#include "selectors/libxml_memory.h"
+#include "selectors/query_cache.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/uri.h>
@@ -36,22 +41,14 @@
 
 namespace {
 
-// parsel's translation of quotes.spider's queries (HTMLTranslator.css_to_xpath).
-constexpr const char* kQuoteXpath =
-    "descendant-or-self::div[@class and contains(concat(' ', normalize-space(@class), ' '), "
-    "' quote ')]";
-constexpr const char* kTextXpath =
-    "descendant-or-self::span[@class and contains(concat(' ', normalize-space(@class), ' '), "
-    "' text ')]/text()";
+// quotes.spider's queries. The CSS ones go through the runtime's translator in its
+// evaluation form (class tests as spiderc-includes(), which the runtime registers), so the
+// limit evaluates exactly the XPath the crawler evaluates.
+constexpr const char* kQuoteCss = "div.quote";
+constexpr const char* kTextCss = "span.text::text";
 constexpr const char* kAuthorXpath = ".//small[@class='author']/text()";
-constexpr const char* kTagXpath =
-    "descendant-or-self::a[@class and contains(concat(' ', normalize-space(@class), ' '), "
-    "' tag ')]/text()";
-constexpr const char* kLinkXpath =
-    "descendant-or-self::ul[@class and contains(concat(' ', normalize-space(@class), ' '), "
-    "' pager ')]/descendant-or-self::*/a/@href | descendant-or-self::ul[@class and "
-    "contains(concat(' ', normalize-space(@class), ' '), ' related ')]/descendant-or-self::*/a/"
-    "@href";
+constexpr const char* kTagCss = "a.tag::text";
+constexpr const char* kLinkCss = "ul.pager a::attr(href), ul.related a::attr(href)";
 
 // The runtime's parse options (runtime/selectors/html_document.cpp): lxml's HTMLParser
 // defaults plus huge_tree, as parsel asks for, with diagnostics off.
@@ -84,11 +81,15 @@ struct Queries {
     CompiledXPath quote, text, author, tag, link;
 };
 
-CompiledXPath compile(const char* expression) {
-    CompiledXPath compiled(xmlXPathCompile(reinterpret_cast<const xmlChar*>(expression)));
+CompiledXPath compile(const std::string& expression) {
+    CompiledXPath compiled(xmlXPathCompile(reinterpret_cast<const xmlChar*>(expression.c_str())));
     if (!compiled)
-        throw std::runtime_error(std::string("libxml2 cannot compile XPath: ") + expression);
+        throw std::runtime_error("libxml2 cannot compile XPath: " + expression);
     return compiled;
+}
+
+CompiledXPath compileCss(const char* css) {
+    return compile(spider::cssToXPath(css, spider::CssDialect::Html, spider::CssOutput::Evaluation));
 }
 
 std::string readFile(const std::string& path) {
@@ -243,6 +244,9 @@ int main(int argc, char** argv) {
     }
 
     try {
+        // The runtime's allocator for libxml2, as every crawler installs it (crawlerMain).
+        if (!spider::installLibxmlAllocator())
+            throw std::runtime_error("cannot install the runtime's libxml2 allocator");
         xmlInitParser();
         long pageCount = manifestPages(siteDir);
         std::vector<Page> pages;
@@ -253,13 +257,14 @@ int main(int argc, char** argv) {
             pages.push_back({base + path, readFile(siteDir + path)});
             totalBytes += pages.back().body.size();
         }
-        Queries queries{compile(kQuoteXpath), compile(kTextXpath), compile(kAuthorXpath),
-                        compile(kTagXpath), compile(kLinkXpath)};
+        Queries queries{compileCss(kQuoteCss), compileCss(kTextCss), compile(kAuthorXpath),
+                        compileCss(kTagCss), compileCss(kLinkCss)};
         XPathContext context(xmlXPathNewContext(nullptr));
         if (!context)
             throw std::runtime_error("libxml2 cannot allocate an XPath context");
-        // libxml2's XPath object cache, as the runtime's QueryCache enables it.
+        // libxml2's XPath object cache and the runtime's XPath functions, as QueryCache has.
         xmlXPathContextSetCache(context.get(), 1, -1, 0);
+        spider::registerXPathExtensions(context.get());
 
         Counts total;
         long rounds = 0;

@@ -162,6 +162,12 @@ struct QueryCache::Impl {
     }
 };
 
+void registerXPathExtensions(xmlXPathContext* context) {
+    xmlXPathRegisterFunc(context, reinterpret_cast<const xmlChar*>("has-class"), &hasClassFunction);
+    xmlXPathRegisterFunc(context, reinterpret_cast<const xmlChar*>(kIncludesFunction),
+                         &includesFunction);
+}
+
 QueryCache::QueryCache(std::size_t capacity) : impl_(std::make_unique<Impl>()) {
     impl_->capacity = capacity == 0 ? 1 : capacity;
 }
@@ -205,10 +211,7 @@ xmlXPathContext* QueryCache::xpathContextFor(xmlDoc* document) {
         // of allocating each: a class test alone builds several per element it looks at.
         // The cache keeps at most 100 objects of each kind (libxml2's default).
         xmlXPathContextSetCache(impl_->evalContext.get(), 1, -1, 0);
-        xmlXPathRegisterFunc(impl_->evalContext.get(), reinterpret_cast<const xmlChar*>("has-class"),
-                             &hasClassFunction);
-        xmlXPathRegisterFunc(impl_->evalContext.get(),
-                             reinterpret_cast<const xmlChar*>(kIncludesFunction), &includesFunction);
+        registerXPathExtensions(impl_->evalContext.get());
     }
     impl_->evalContext->doc = document;
     return impl_->evalContext.get();

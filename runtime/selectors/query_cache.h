@@ -17,6 +17,12 @@ namespace spider {
 
 class Regex;
 
+// Registers the XPath functions the runtime's queries may call on `context`: parsel's
+// has-class() and spiderc-includes() (what CssOutput::Evaluation writes for class tests).
+// QueryCache does it for its own context; a program evaluating those queries on a context
+// of its own (bench/crawl's parse limit) calls this.
+void registerXPathExtensions(_xmlXPathContext* context);
+
 // Caches CSS->XPath translations, compiled XPath expressions and compiled regular
 // expressions, each keyed by the query text, and holds the one XPath context queries are
 // evaluated with. A spider runs the same few dozen queries on thousands of pages, so each
