@@ -66,7 +66,10 @@ class Deferred;
 template <class T>
 class Outcome {
 public:
-    Outcome(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+    // Two overloads rather than one by value: a value moved into an Outcome is moved once,
+    // not twice (a Response with its Request costs hundreds of instructions per move).
+    Outcome(const T& value) : v_(std::in_place_index<0>, value) {}
+    Outcome(T&& value) : v_(std::in_place_index<0>, std::move(value)) {}
     Outcome(Failure failure) : v_(std::in_place_index<1>, std::move(failure)) {}
 
     bool ok() const noexcept { return v_.index() == 0; }
@@ -306,18 +309,19 @@ Core* callWithFailure(Core& core, F& f) {
 
 template <class T>
 Outcome<T> takeOutcome(Core& core) {
+    // The box is emptied after the returned Outcome is built from it: every return below is
+    // a prvalue, so the value is moved once, straight into the caller's Outcome.
+    struct EmptyAfter {
+        Core& core;
+        ~EmptyAfter() { core.result.reset(); }
+    } emptyAfter{core};
     if (core.result.isFailure()) {
-        Outcome<T> o(std::move(core.result.failure()));
-        core.result.reset();
-        return o;
+        return Outcome<T>(std::move(core.result.failure()));
     }
     if constexpr (std::is_void_v<T>) {
-        core.result.reset();
         return Outcome<void>();
     } else {
-        Outcome<T> o(std::move(core.result.get<T>()));
-        core.result.reset();
-        return o;
+        return Outcome<T>(std::move(core.result.get<T>()));
     }
 }
 
@@ -465,17 +469,17 @@ public:
     }
     void swap(Deferred& other) noexcept { std::swap(core_, other.core_); }
 
-    // Fires with a value (AlreadyCalledError if it already fired).
-    void callback(Arg value)
+    // Fires with a value (AlreadyCalledError if it already fired). A copy and a move
+    // overload, not one by value: a moved value is moved once, into the chain.
+    void callback(const Arg& value)
         requires(!std::is_void_v<T>)
     {
-        checkInput();
-        if (!detail::beginFire(*core_)) {
-            return;
-        }
-        core_->result.reset();
-        core_->result.template emplace<T>(std::move(value));
-        detail::finishFire(*core_);
+        fireWith(value);
+    }
+    void callback(Arg&& value)
+        requires(!std::is_void_v<T>)
+    {
+        fireWith(std::move(value));
     }
     void callback()
         requires std::is_void_v<T>
@@ -602,6 +606,16 @@ private:
         if (core_->inputType != detail::typeTag<T>()) {
             detail::throwTypeMismatch(typeid(T));
         }
+    }
+    template <class V>
+    void fireWith(V&& value) {
+        checkInput();
+        if (!detail::beginFire(*core_)) {
+            return;
+        }
+        core_->result.reset();
+        core_->result.template emplace<T>(std::forward<V>(value));
+        detail::finishFire(*core_);
     }
     // Appends a step S(args...) to the chain, which then carries U.
     template <class U, class S, class... A>

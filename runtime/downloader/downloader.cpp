@@ -424,12 +424,16 @@ struct Downloader::Impl {
             const Value* meta = p.request.meta.find("download_fail_on_dataloss");
             p.request.failOnDataLoss = meta && meta->isBool() ? meta->asBool() : failOnDataLoss;
         }
-        stats.inc("downloader/request_count");
-        stats.inc("downloader/request_method_count/" + p.request.method);
+        requestCount.inc();
+        if (methodCount.key().empty() || methodCounted != p.request.method) {
+            methodCounted = p.request.method;
+            methodCount = StatsCounter(stats, "downloader/request_method_count/" + methodCounted);
+        }
+        methodCount.inc();
         p.label = describe(p.request);
         std::weak_ptr<bool> guard = alive;
         std::uint64_t id = p.id;
-        p.transfer = transport.start(std::move(p.request), [this, guard, id](HttpResult result) {
+        p.transfer = transport.start(std::move(p.request), [this, guard, id](HttpResult&& result) {
             if (!guard.expired()) {
                 onResult(id, std::move(result));
             }
@@ -448,7 +452,7 @@ struct Downloader::Impl {
         return retryTimes;
     }
 
-    void onResult(std::uint64_t id, HttpResult result) {
+    void onResult(std::uint64_t id, HttpResult&& result) {
         auto it = pending.find(id);
         if (it == pending.end() || it->second->cancelling) {
             return; // cancelled: the canceller has done the bookkeeping
@@ -460,13 +464,12 @@ struct Downloader::Impl {
         double now = time.seconds();
         slot.lastSeen = now;
 
-        std::optional<Outcome<Response>> outcome;
         bool hop = false;
-        if (result.ok()) {
-            outcome = onResponse(p, slot, std::move(result.response()), now, hop);
-        } else {
-            outcome = onFailure(p, std::move(result.failure()));
-        }
+        // Initialised from either prvalue: the Response is not moved from one optional
+        // into another.
+        std::optional<Outcome<Response>> outcome =
+            result.ok() ? onResponse(p, slot, std::move(result.response()), now, hop)
+                        : onFailure(p, std::move(result.failure()));
         serveWaitingSlots();
         processQueue(slot);
         if (outcome) {
@@ -479,11 +482,21 @@ struct Downloader::Impl {
     }
 
     // The Response to deliver, or nullopt when a retry was scheduled.
-    std::optional<Outcome<Response>> onResponse(Pending& p, Slot& slot, Response response,
+    // Responses are passed by rvalue reference down this path: each by-value hop would move
+    // the Response (and its Request) once more.
+    std::optional<Outcome<Response>> onResponse(Pending& p, Slot& slot, Response&& response,
                                                 double now, bool& hop) {
-        stats.inc("downloader/response_count");
-        stats.inc("downloader/response_status_count/" + std::to_string(response.status));
-        stats.inc("downloader/response_bytes", static_cast<std::int64_t>(response.body.size()));
+        responseCount.inc();
+        auto statusCount = statusCounts.find(response.status);
+        if (statusCount == statusCounts.end()) {
+            statusCount = statusCounts
+                              .emplace(response.status,
+                                       StatsCounter(stats, "downloader/response_status_count/" +
+                                                               std::to_string(response.status)))
+                              .first;
+        }
+        statusCount->second.inc();
+        responseBytes.inc(static_cast<std::int64_t>(response.body.size()));
         double latency =
             response.timing.startTransfer > 0 ? response.timing.startTransfer : now - p.startedAt;
         response.request.meta.set("download_latency", latency);
@@ -539,7 +552,7 @@ struct Downloader::Impl {
 
     // The Response fetch() delivers: after redirects, it carries the chain and the request
     // as fetch() got it (plus what the downloader adds to meta), not the last hop's.
-    Outcome<Response> finalResponse(Pending& p, Response response) {
+    std::optional<Outcome<Response>> finalResponse(Pending& p, Response&& response) {
         if (!p.redirectUrls.empty()) {
             ValueMap meta = std::move(response.request.meta);
             response.request = std::move(*p.original);
@@ -549,7 +562,7 @@ struct Downloader::Impl {
             }
             response.redirectUrls = p.redirectUrls;
         }
-        return Outcome<Response>(std::move(response));
+        return std::optional<Outcome<Response>>(std::in_place, std::move(response));
     }
 
     // A failure of hop `request` as the client would report it.
@@ -738,7 +751,7 @@ struct Downloader::Impl {
 
     // Removes the request and fires its Deferred (or, for a robots.txt fetch, settles the
     // origin's rules).
-    void complete(std::uint64_t id, Outcome<Response> outcome) {
+    void complete(std::uint64_t id, Outcome<Response>&& outcome) {
         auto it = pending.find(id);
         std::unique_ptr<Pending> p = std::move(it->second);
         pending.erase(it);
@@ -986,6 +999,13 @@ struct Downloader::Impl {
     StatsCollector& stats;
     Logger& logger;
     DownloaderOptions options;
+    // The stats bumped per request, as handles (no key lookup, no key built per request).
+    StatsCounter requestCount{stats, "downloader/request_count"};
+    StatsCounter responseCount{stats, "downloader/response_count"};
+    StatsCounter responseBytes{stats, "downloader/response_bytes"};
+    StatsCounter methodCount; // downloader/request_method_count/<the last method seen>
+    std::string methodCounted;
+    std::unordered_map<int, StatsCounter> statusCounts; // downloader/response_status_count/N
 
     std::size_t totalConcurrency = 16;
     int domainConcurrency = 8;

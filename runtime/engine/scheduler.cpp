@@ -257,8 +257,8 @@ Admission Scheduler::admit(Request& request, const PlainHttpUrl* plain) {
     if (!queue) queue = std::make_unique<RecordQueue>();
     queue->push(scratch_);
     ++size_;
-    stats_.inc("scheduler/enqueued/memory");
-    stats_.inc("scheduler/enqueued");
+    enqueuedMemory_.inc();
+    enqueued_.inc();
     return Admission::Queued;
 }
 
@@ -287,8 +287,8 @@ std::optional<Request> Scheduler::next() {
             userData_.erase(found);
         }
     }
-    stats_.inc("scheduler/dequeued/memory");
-    stats_.inc("scheduler/dequeued");
+    dequeuedMemory_.inc();
+    dequeued_.inc();
     return request;
 }
 

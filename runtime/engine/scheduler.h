@@ -32,6 +32,7 @@
 
 #include "engine/dupefilter.h"
 #include "engine/request_record.h"
+#include "engine/stats.h"
 #include "http/fingerprint.h"
 #include "http/request.h"
 #include "http/url.h"
@@ -122,6 +123,11 @@ private:
     StatsCollector& stats_;
     Logger* logger_;
     std::string logName_;
+    // Bumped once per request each: handles instead of a key lookup per bump.
+    StatsCounter enqueuedMemory_{stats_, "scheduler/enqueued/memory"};
+    StatsCounter enqueued_{stats_, "scheduler/enqueued"};
+    StatsCounter dequeuedMemory_{stats_, "scheduler/dequeued/memory"};
+    StatsCounter dequeued_{stats_, "scheduler/dequeued"};
 
     DupeFilter dupeFilter_;
     RequestFingerprinter fingerprinter_;

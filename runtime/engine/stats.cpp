@@ -67,6 +67,28 @@ std::size_t readStatusField(const char* field) {
 
 }  // namespace
 
+Value& StatsCollector::counterSlot(std::string_view key) {
+    auto it = values_.find(key);
+    if (it == values_.end()) it = values_.emplace(std::string(key), Value(std::int64_t{0})).first;
+    return it->second;
+}
+
+void StatsCounter::inc(std::int64_t by) {
+    if (value_ == nullptr || epoch_ != stats_->eraseEpoch_) {
+        value_ = &stats_->counterSlot(key_);
+        epoch_ = stats_->eraseEpoch_;
+    }
+    // The same rules as StatsCollector::inc.
+    Value& v = *value_;
+    if (v.isInt()) {
+        v = Value(v.asInt() + by);
+    } else if (v.isFloat()) {
+        v = Value(v.asFloat() + static_cast<double>(by));
+    } else {
+        v = Value(by);
+    }
+}
+
 void StatsCollector::inc(std::string_view key, std::int64_t by) {
     auto it = values_.find(key);
     if (it == values_.end()) {
@@ -120,17 +142,24 @@ void StatsCollector::min(std::string_view key, Value value) {
 }
 
 void StatsCollector::setTime(std::string_view key, WallTime time) {
-    if (auto it = values_.find(key); it != values_.end()) values_.erase(it);
+    if (auto it = values_.find(key); it != values_.end()) {
+        values_.erase(it);
+        ++eraseEpoch_;
+    }
     times_.insert_or_assign(std::string(key), time);
 }
 
 void StatsCollector::remove(std::string_view key) {
-    if (auto it = values_.find(key); it != values_.end()) values_.erase(it);
+    if (auto it = values_.find(key); it != values_.end()) {
+        values_.erase(it);
+        ++eraseEpoch_;
+    }
     if (auto it = times_.find(key); it != times_.end()) times_.erase(it);
 }
 
 void StatsCollector::clear() {
     values_.clear();
+    ++eraseEpoch_;
     times_.clear();
 }
 

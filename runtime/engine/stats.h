@@ -25,12 +25,33 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "data/value.h"
 
 namespace spider {
 
 using WallTime = std::chrono::system_clock::time_point;
+
+class StatsCollector;
+
+// One stat bumped on a hot path (per request): inc() as StatsCollector::inc(key, by) without
+// looking the key up each time. The stat is created on the first inc(), as inc() would; the
+// handle finds it again after remove(), setTime() or clear(). The collector must outlive it.
+class StatsCounter {
+public:
+    StatsCounter() = default;
+    StatsCounter(StatsCollector& stats, std::string key) : stats_(&stats), key_(std::move(key)) {}
+
+    void inc(std::int64_t by = 1);
+    const std::string& key() const { return key_; }
+
+private:
+    StatsCollector* stats_ = nullptr;
+    std::string key_;
+    Value* value_ = nullptr;   // the stat's node in the collector's map (stable until erased)
+    std::uint64_t epoch_ = 0;  // the collector's erase count when value_ was found
+};
 
 class StatsCollector {
 public:
@@ -62,7 +83,14 @@ public:
     std::string toJsonText() const;
 
 private:
+    friend class StatsCounter;
+    // The Value of an int stat to bump, created as 0 when missing.
+    Value& counterSlot(std::string_view key);
+
     std::map<std::string, Value, std::less<>> values_;
+    // Bumped whenever a node of values_ is erased: StatsCounter's cached pointers then
+    // look their key up again.
+    std::uint64_t eraseEpoch_ = 0;
     std::map<std::string, WallTime, std::less<>> times_;
 };
 

@@ -5,10 +5,12 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <utility>
 
 #include <curl/curl.h>
+#include <unistd.h>
 
 namespace spider {
 namespace {
@@ -160,6 +162,41 @@ std::string protocolName(long version) {
     }
 }
 
+// What libcurl offers for CURLOPT_ACCEPT_ENCODING "" (Curl_all_content_encodings: the
+// decoders it was built with, in its own order, identity left out).
+std::string allContentEncodings() {
+    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+    std::string list;
+    auto add = [&list](const char* name) {
+        if (!list.empty()) {
+            list += ", ";
+        }
+        list += name;
+    };
+    if ((info->features & CURL_VERSION_LIBZ) != 0) {
+        add("deflate");
+        add("gzip");
+    }
+    if ((info->features & CURL_VERSION_BROTLI) != 0) {
+        add("br");
+    }
+    if ((info->features & CURL_VERSION_ZSTD) != 0) {
+        add("zstd");
+    }
+    return list;
+}
+
+// A failed append (out of memory) leaves the list as it was, without that header.
+curl_slist* appendHeader(curl_slist* list, const std::string& line) {
+    curl_slist* grown = curl_slist_append(list, line.c_str());
+    return grown != nullptr ? grown : list;
+}
+
+bool hasHeader(const HeaderList& headers, std::string_view name) {
+    return std::any_of(headers.begin(), headers.end(),
+                       [name](const auto& header) { return equalsIgnoreCase(header.first, name); });
+}
+
 } // namespace
 
 std::string_view toString(HttpFailureKind kind) noexcept {
@@ -206,6 +243,9 @@ struct HttpClient::Transfer {
     HeaderList headers;            // of the latest non-1xx response
     std::vector<std::string> hops; // URL of each non-1xx response, in order
     curl_slist* requestHeaders = nullptr;
+    // Configured with the client's defaults only (see isPlain): its handle can serve the
+    // next plain request without curl_easy_reset and a full configure.
+    bool plain = false;
     char errorBuffer[CURL_ERROR_SIZE] = {};
     std::size_t maxSize = 0;
     std::size_t warnSize = 0;
@@ -259,6 +299,25 @@ HttpClient::HttpClient(Reactor& reactor, HttpClientOptions options)
     if (options_.maxConnectionsPerHost > 0) {
         curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, options_.maxConnectionsPerHost);
     }
+
+    // Every variable libcurl 7.88 may take a proxy from (it reads http_proxy in lower case
+    // only, the others in both cases). Any of them set, even empty: libcurl decides per
+    // transfer, as before.
+    for (const char* name :
+         {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+        if (std::getenv(name) != nullptr) {
+            environmentProxy_ = true;
+        }
+    }
+    if (options_.compression) {
+        acceptEncoding_ = allContentEncodings();
+    }
+    // Only used for requests that go direct (see configure), so the User-Agent is in it.
+    curl_slist* defaults = appendHeader(nullptr, "User-Agent: " + options_.userAgent);
+    if (!acceptEncoding_.empty()) {
+        defaults = appendHeader(defaults, "Accept-Encoding: " + acceptEncoding_);
+    }
+    defaultHeaders_ = defaults;
 }
 
 HttpClient::~HttpClient() {
@@ -278,11 +337,18 @@ HttpClient::~HttpClient() {
         curl_easy_cleanup(easy);
     }
     idleEasy_.clear();
+    for (void* easy : idlePlainEasy_) {
+        curl_easy_cleanup(easy);
+    }
+    idlePlainEasy_.clear();
     // Closing pooled connections may still report sockets to onSocketChange.
     curl_multi_cleanup(multi_);
-    for (int fd : watchedSockets_) {
-        reactor_.unwatch(fd);
+    for (std::size_t fd = 0; fd < sockets_.size(); ++fd) {
+        if (sockets_[fd].watched != 0) {
+            reactor_.unwatch(static_cast<int>(fd));
+        }
     }
+    curl_slist_free_all(static_cast<curl_slist*>(defaultHeaders_));
     curl_share_cleanup(share_);
     curl_global_cleanup();
 }
@@ -320,12 +386,22 @@ HttpClient::TransferId HttpClient::start(Request request, Callback done) {
             return id;
         }
     }
-    t.easy = static_cast<CURL*>(takeEasyHandle());
+    if (transfers_.size() * 4 > connectionCacheSize_) {
+        connectionCacheSize_ = transfers_.size() * 4;
+        curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(connectionCacheSize_));
+    }
+    t.plain = isPlain(t.request);
+    bool configured = false;
+    t.easy = static_cast<CURL*>(takeEasyHandle(t.plain, configured));
     if (t.easy == nullptr) {
         failSoon(id, HttpFailureKind::Other, "cannot create a libcurl handle for " + t.request.url);
         return id;
     }
-    configure(t);
+    if (configured) {
+        configurePlainAgain(t);
+    } else {
+        configure(t);
+    }
     if (CURLMcode rc = curl_multi_add_handle(multi_, t.easy); rc != CURLM_OK) {
         failSoon(id, HttpFailureKind::Other,
                  std::string("curl_multi_add_handle: ") + curl_multi_strerror(rc) + " for " +
@@ -334,6 +410,38 @@ HttpClient::TransferId HttpClient::start(Request request, Callback done) {
     }
     t.attached = true;
     return id;
+}
+
+// A GET with nothing of its own (no body, headers, proxy or limits) that goes direct: all
+// its options but the URL and the transfer's own pointers are the client's, and its header
+// list is the shared defaultHeaders_.
+bool HttpClient::isPlain(const Request& r) const {
+    const bool direct = options_.proxy ? options_.proxy->empty() : !environmentProxy_;
+    return direct && r.method == "GET" && r.body.empty() && r.headers.empty() && !r.timeout &&
+           !r.maxSize && r.meta.find("proxy") == nullptr;
+}
+
+// configure() for a plain request on a handle that served a plain request before and kept
+// its options (libcurl keeps an easy handle's options from one transfer to the next).
+void HttpClient::configurePlainAgain(Transfer& t) {
+    CURL* e = t.easy;
+    const Request& r = t.request;
+    curl_easy_setopt(e, CURLOPT_PRIVATE, static_cast<void*>(&t));
+    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errorBuffer);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, static_cast<void*>(&t));
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, static_cast<void*>(&t));
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.followRedirects ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, waitsForMultiplexing(r.url) ? 1L : 0L);
+    t.maxSize = options_.maxSize;
+    t.warnSize = options_.warnSize;
+}
+
+bool HttpClient::waitsForMultiplexing(const std::string& url) const {
+    return options_.http2 && url.size() > 6 &&
+           std::equal(url.begin(), url.begin() + 6, "https:", [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
 }
 
 void HttpClient::configure(Transfer& t) {
@@ -349,6 +457,10 @@ void HttpClient::configure(Transfer& t) {
     curl_easy_setopt(e, CURLOPT_WRITEDATA, static_cast<void*>(&t));
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &HttpClient::onHeader);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, static_cast<void*>(&t));
+    // Set on every handle: a connection closes through the callback of the handle that
+    // opened it, whichever handle uses it last.
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &HttpClient::onSocketClose);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
     // What the request says is what is sent: no "/../" squashing (Scrapy does none).
     curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
@@ -374,28 +486,37 @@ void HttpClient::configure(Transfer& t) {
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      options_.http2 ? static_cast<long>(CURL_HTTP_VERSION_2TLS)
                                     : static_cast<long>(CURL_HTTP_VERSION_1_1));
-    if (options_.http2 && r.url.size() > 6 &&
-        std::equal(r.url.begin(), r.url.begin() + 6, "https:", [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == b;
-        })) {
+    if (waitsForMultiplexing(r.url)) {
         // Requests to an https origin started together would each open a connection before
         // the first handshake tells libcurl it could multiplex them over one HTTP/2
         // connection; waiting for that answer costs nothing when the server speaks HTTP/1.1
         // (they then open their own connections as before).
         curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     }
-    curl_easy_setopt(e, CURLOPT_USERAGENT, options_.userAgent.c_str());
     // Scrapy's meta["proxy"] routes one request through a proxy ("" bypasses any); otherwise
     // the client's setting or, without one, the environment (libcurl's default).
     const std::string* metaProxy = nullptr;
     if (const Value* proxy = r.meta.find("proxy")) metaProxy = proxy->getString();
-    if (metaProxy != nullptr) {
-        curl_easy_setopt(e, CURLOPT_PROXY, metaProxy->c_str());
-    } else if (options_.proxy) {
-        curl_easy_setopt(e, CURLOPT_PROXY, options_.proxy->c_str());
+    const std::string* proxy = metaProxy != nullptr ? metaProxy
+                               : options_.proxy     ? &*options_.proxy
+                                                    : nullptr;
+    // Direct for sure: no proxy, or none in the environment libcurl would read.
+    const bool direct = proxy != nullptr ? proxy->empty() : !environmentProxy_;
+    if (proxy != nullptr) {
+        curl_easy_setopt(e, CURLOPT_PROXY, proxy->c_str());
+    } else if (direct) {
+        curl_easy_setopt(e, CURLOPT_PROXY, ""); // spares libcurl its getenv()s per transfer
     }
     if (options_.noProxy) {
         curl_easy_setopt(e, CURLOPT_NOPROXY, options_.noProxy->c_str());
+    } else if (direct) {
+        curl_easy_setopt(e, CURLOPT_NOPROXY, ""); // moot without a proxy; no getenv() either
+    }
+    // The User-Agent goes in the header list when the request goes direct: libcurl would
+    // printf it into a header of its own per transfer. Through a proxy it must stay
+    // CURLOPT_USERAGENT, which the CONNECT request to the proxy carries too.
+    if (!direct) {
+        curl_easy_setopt(e, CURLOPT_USERAGENT, options_.userAgent.c_str());
     }
     curl_easy_setopt(e, CURLOPT_SHARE, share_);
     if (options_.cookies) {
@@ -426,14 +547,27 @@ void HttpClient::configure(Transfer& t) {
         }
     }
 
-    // "Expect: 100-continue" would stall a large POST on servers that never answer it.
-    curl_slist* list = curl_slist_append(nullptr, "Expect:");
+    // A header in the list stops libcurl from adding its own (User-Agent, Accept-Encoding):
+    // the common request, without headers or body, shares one list built at construction.
+    if (direct && r.headers.empty() && r.body.empty()) {
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, defaultHeaders_);
+        return;
+    }
+    curl_slist* list = nullptr;
+    if (!r.body.empty()) {
+        // "Expect: 100-continue" would stall a large POST on servers that never answer it
+        // (libcurl only sends it with a body).
+        list = appendHeader(list, "Expect:");
+    }
     for (const auto& [name, value] : r.headers) {
         // libcurl sends "Name;" as a header with an empty value ("Name:" would remove it).
-        std::string line = value.empty() ? name + ";" : name + ": " + value;
-        if (curl_slist* grown = curl_slist_append(list, line.c_str())) {
-            list = grown;
-        }
+        list = appendHeader(list, value.empty() ? name + ";" : name + ": " + value);
+    }
+    if (direct && !hasHeader(r.headers, "User-Agent")) {
+        list = appendHeader(list, "User-Agent: " + options_.userAgent);
+    }
+    if (!acceptEncoding_.empty() && !hasHeader(r.headers, "Accept-Encoding")) {
+        list = appendHeader(list, "Accept-Encoding: " + acceptEncoding_);
     }
     t.requestHeaders = list;
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
@@ -481,7 +615,7 @@ std::unique_ptr<HttpClient::Transfer> HttpClient::detach(TransferId id) {
         t->attached = false;
     }
     if (t->easy != nullptr) {
-        recycleEasyHandle(t->easy);
+        recycleEasyHandle(t->easy, t->plain);
         t->easy = nullptr;
     }
     return t;
@@ -507,31 +641,56 @@ void HttpClient::failSoon(TransferId id, HttpFailureKind kind, std::string messa
     });
 }
 
-void HttpClient::deliver(std::unique_ptr<Transfer> transfer, HttpResult result) {
+void HttpClient::deliver(std::unique_ptr<Transfer> transfer, HttpResult&& result) {
     Callback done = std::move(transfer->done);
     transfer.reset();
     done(std::move(result));
 }
 
-void* HttpClient::takeEasyHandle() {
+void* HttpClient::takeEasyHandle(bool plain, bool& configured) {
+    configured = false;
+    if (plain && !idlePlainEasy_.empty()) {
+        void* easy = idlePlainEasy_.back();
+        idlePlainEasy_.pop_back();
+        configured = true;
+        return easy;
+    }
     if (!idleEasy_.empty()) {
         void* easy = idleEasy_.back();
         idleEasy_.pop_back();
         return easy;
     }
+    if (!idlePlainEasy_.empty()) {
+        void* easy = idlePlainEasy_.back();
+        idlePlainEasy_.pop_back();
+        resetEasyHandle(easy);
+        return easy;
+    }
     return curl_easy_init();
 }
 
-void HttpClient::recycleEasyHandle(void* easy) {
-    if (idleEasy_.size() < options_.easyHandlePoolSize) {
-        // curl_easy_reset does not free the list of cookie files CURLOPT_COOKIEFILE appends
-        // to (LeakSanitizer shows a node lost per reuse with libcurl 7.88): clear it first.
-        // With a shared cookie jar, clearing it keeps the cookies.
-        curl_easy_setopt(easy, CURLOPT_COOKIEFILE, static_cast<char*>(nullptr));
-        curl_easy_reset(easy);
-        idleEasy_.push_back(easy);
-    } else {
+void HttpClient::resetEasyHandle(void* easy) {
+    // curl_easy_reset does not free the list of cookie files CURLOPT_COOKIEFILE appends
+    // to (LeakSanitizer shows a node lost per reuse with libcurl 7.88): clear it first.
+    // With a shared cookie jar, clearing it keeps the cookies.
+    curl_easy_setopt(easy, CURLOPT_COOKIEFILE, static_cast<char*>(nullptr));
+    curl_easy_reset(easy);
+}
+
+void HttpClient::recycleEasyHandle(void* easy, bool plain) {
+    if (idleEasy_.size() + idlePlainEasy_.size() >= options_.easyHandlePoolSize) {
         curl_easy_cleanup(easy);
+    } else if (plain) {
+        // Kept configured for the next plain request; the pointers into the finished
+        // Transfer go now.
+        curl_easy_setopt(easy, CURLOPT_PRIVATE, static_cast<void*>(nullptr));
+        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, static_cast<void*>(nullptr));
+        curl_easy_setopt(easy, CURLOPT_HEADERDATA, static_cast<void*>(nullptr));
+        idlePlainEasy_.push_back(easy);
+    } else {
+        resetEasyHandle(easy);
+        idleEasy_.push_back(easy);
     }
 }
 
@@ -550,30 +709,65 @@ int HttpClient::onSocketChange(void* /*easy*/, int fd, int what, void* self, voi
     // Never let an exception reach libcurl; returning -1 would abort every transfer, so a
     // socket that cannot be watched is left to its transfer's timeout.
     try {
-        if (what == CURL_POLL_REMOVE) {
-            client.reactor_.unwatch(fd);
-            client.watchedSockets_.erase(fd);
-            return 0;
-        }
         unsigned events = 0;
-        if ((what & CURL_POLL_IN) != 0) {
+        if (what != CURL_POLL_REMOVE && (what & CURL_POLL_IN) != 0) {
             events |= Reactor::kReadable;
         }
-        if ((what & CURL_POLL_OUT) != 0) {
+        if (what != CURL_POLL_REMOVE && (what & CURL_POLL_OUT) != 0) {
             events |= Reactor::kWritable;
         }
         if (events == 0) {
-            client.reactor_.unwatch(fd);
-            client.watchedSockets_.erase(fd);
-            return 0;
+            client.socketUnwanted(fd);
+        } else {
+            client.socketWanted(fd, events);
         }
-        client.reactor_.watch(fd, events,
-                              [&client, fd](unsigned ready) { client.socketReady(fd, ready); });
-        client.watchedSockets_.insert(fd);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "spider http: cannot watch socket %d: %s\n", fd, e.what());
     }
     return 0;
+}
+
+int HttpClient::onSocketClose(void* self, int fd) {
+    // The watch must go before the fd does: a later socket may get the same number, and
+    // socketWanted() trusts the table.
+    static_cast<HttpClient*>(self)->forgetSocket(fd);
+    return close(fd);
+}
+
+void HttpClient::socketWanted(int fd, unsigned events) {
+    if (fd < 0) {
+        return;
+    }
+    const auto index = static_cast<std::size_t>(fd);
+    if (index >= sockets_.size()) {
+        sockets_.resize(index + 1);
+    }
+    SocketWatch& s = sockets_[index];
+    s.wanted = events;
+    if (s.watched == events) {
+        return; // still watched since the last transfer on this connection
+    }
+    s.watched = 0; // until watch() succeeds
+    reactor_.watch(fd, events, [this, fd](unsigned ready) { socketReady(fd, ready); });
+    sockets_[index].watched = events;
+}
+
+void HttpClient::socketUnwanted(int fd) {
+    if (fd >= 0 && static_cast<std::size_t>(fd) < sockets_.size()) {
+        sockets_[static_cast<std::size_t>(fd)].wanted = 0;
+    }
+}
+
+void HttpClient::forgetSocket(int fd) {
+    if (fd < 0 || static_cast<std::size_t>(fd) >= sockets_.size()) {
+        return;
+    }
+    SocketWatch& s = sockets_[static_cast<std::size_t>(fd)];
+    const bool watched = s.watched != 0;
+    s = SocketWatch{};
+    if (watched) {
+        reactor_.unwatch(fd);
+    }
 }
 
 int HttpClient::onTimerChange(void* /*multi*/, long timeoutMs, void* self) {
@@ -628,6 +822,7 @@ std::size_t HttpClient::onHeader(char* data, std::size_t size, std::size_t n, vo
         }
         // Each response (a redirect, the final one) starts afresh; 1xx ones are dropped.
         t.headers.clear();
+        t.headers.reserve(16); // a typical response's headers without regrowing
         t.body.clear();
         if (status >= 100 && status < 200) {
             return len;
@@ -683,6 +878,13 @@ std::size_t HttpClient::onHeader(char* data, std::size_t size, std::size_t n, vo
 // ---- driving libcurl ---------------------------------------------------------------------
 
 void HttpClient::socketReady(int fd, unsigned readyEvents) {
+    if (static_cast<std::size_t>(fd) >= sockets_.size() ||
+        sockets_[static_cast<std::size_t>(fd)].wanted == 0) {
+        // An idle connection kept watched between transfers woke up (the server closed it,
+        // most likely): libcurl finds that out when it next tries to reuse it.
+        forgetSocket(fd);
+        return;
+    }
     int flags = 0;
     if ((readyEvents & Reactor::kReadable) != 0) {
         flags |= CURL_CSELECT_IN;

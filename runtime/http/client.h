@@ -17,7 +17,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -71,7 +70,9 @@ struct HttpClientOptions {
     std::size_t warnSize = std::size_t{32} * 1024 * 1024;  // bytes, 0: never warn
     std::string userAgent = "spider/0.1";                  // a User-Agent header overrides it
     // nullopt: libcurl's own behaviour, i.e. the http_proxy/https_proxy/all_proxy and
-    // no_proxy environment variables. "": never use a proxy. Otherwise a proxy URL
+    // no_proxy environment variables, as they are when the client is constructed (when
+    // none of the proxy variables is set, requests go direct without libcurl reading the
+    // environment per transfer). "": never use a proxy. Otherwise a proxy URL
     // ("http://host:port", "socks5h://host:port").
     std::optional<std::string> proxy;
     std::optional<std::string> noProxy; // hosts that bypass the proxy (overrides no_proxy)
@@ -122,19 +123,27 @@ class HttpClient {
     struct Transfer;
 
     static int onSocketChange(void* easy, int fd, int what, void* self, void* socketData);
+    static int onSocketClose(void* self, int fd);
     static int onTimerChange(void* multi, long timeoutMs, void* self);
     static std::size_t onBody(char* data, std::size_t size, std::size_t n, void* transfer);
     static std::size_t onHeader(char* data, std::size_t size, std::size_t n, void* transfer);
 
-    void* takeEasyHandle();
-    void recycleEasyHandle(void* easy);
+    void* takeEasyHandle(bool plain, bool& configured);
+    void recycleEasyHandle(void* easy, bool plain);
+    void resetEasyHandle(void* easy);
+    bool isPlain(const Request& request) const;
+    bool waitsForMultiplexing(const std::string& url) const;
     void configure(Transfer& transfer);
+    void configurePlainAgain(Transfer& transfer);
+    void socketWanted(int fd, unsigned events);
+    void socketUnwanted(int fd);
+    void forgetSocket(int fd);
     void socketReady(int fd, unsigned readyEvents);
     void timerFired();
     void drainMessages();
     void finish(Transfer& transfer, int curlCode);
     void failSoon(TransferId id, HttpFailureKind kind, std::string message);
-    void deliver(std::unique_ptr<Transfer> transfer, HttpResult result);
+    void deliver(std::unique_ptr<Transfer> transfer, HttpResult&& result);
     std::unique_ptr<Transfer> detach(TransferId id);
     void warn(const std::string& message);
 
@@ -143,9 +152,31 @@ class HttpClient {
     void* multi_ = nullptr; // CURLM*
     void* share_ = nullptr; // CURLSH* (cookies)
     DelayedCall timer_;
-    std::vector<void*> idleEasy_; // CURL*
+    std::vector<void*> idleEasy_;      // CURL*, reset
+    std::vector<void*> idlePlainEasy_; // CURL*, still configured for a plain request
     std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers_;
-    std::unordered_set<int> watchedSockets_;
+    // Per fd (index): the events the reactor watches for us and those libcurl wants now.
+    // libcurl says CURL_POLL_REMOVE when a transfer ends and asks again for the same socket
+    // when the next transfer reuses the connection; the watch is kept in between (no
+    // epoll_ctl pair per request) and dropped when the socket closes (CURLOPT_
+    // CLOSESOCKETFUNCTION) or reports readiness while unwanted (an idle connection the
+    // server closed).
+    struct SocketWatch {
+        unsigned watched = 0;
+        unsigned wanted = 0;
+    };
+    std::vector<SocketWatch> sockets_;
+    // CURLMOPT_MAXCONNECTS: 4x the most transfers in flight so far. libcurl's own default
+    // is 4x the handles attached at the moment a transfer ends, which collapses when many
+    // transfers end together (before their successors start) and closes the keep-alive
+    // connections those successors are about to reuse.
+    std::size_t connectionCacheSize_ = 0;
+    // The headers of a request without headers or body that goes direct: "User-Agent" and
+    // "Accept-Encoding" (when compression is on), built once instead of by libcurl's
+    // printf per transfer. curl_slist*.
+    void* defaultHeaders_ = nullptr;
+    std::string acceptEncoding_;    // what libcurl would offer for CURLOPT_ACCEPT_ENCODING ""
+    bool environmentProxy_ = false; // a proxy variable was set at construction
     TransferId nextId_ = 1;
     // Cleared by the destructor: lets a loop that ran a user callback notice that the
     // callback destroyed this client.

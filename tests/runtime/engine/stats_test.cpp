@@ -28,6 +28,30 @@ TEST_CASE("inc counts from zero and keeps a float stat float") {
     CHECK(stats.get("missing") == nullptr);
 }
 
+TEST_CASE("a counter handle counts like inc and survives remove, setTime and clear") {
+    StatsCollector stats;
+    spider::StatsCounter counter(stats, "downloader/request_count");
+    CHECK_FALSE(stats.contains("downloader/request_count"));  // created by the first inc
+    counter.inc();
+    stats.inc("downloader/request_count", 2);
+    counter.inc(4);
+    CHECK(stats.getInt("downloader/request_count") == 7);
+    stats.set("downloader/request_count", 0.5);
+    counter.inc();
+    CHECK(stats.get("downloader/request_count")->asFloat() == 1.5);
+    stats.remove("downloader/request_count");
+    counter.inc();
+    CHECK(stats.getInt("downloader/request_count") == 1);
+    stats.setTime("downloader/request_count", at(0));
+    counter.inc(3);
+    CHECK(stats.getInt("downloader/request_count") == 3);
+    stats.clear();
+    stats.inc("other");
+    counter.inc();
+    CHECK(stats.getInt("downloader/request_count") == 1);
+    CHECK(stats.size() == 2);
+}
+
 TEST_CASE("max and min keep the extreme value and set a missing stat") {
     StatsCollector stats;
     stats.max("request_depth_max", 3);

@@ -450,6 +450,147 @@ TEST_CASE("200 concurrent requests all complete") {
     CHECK(client.inFlight() == 0);
 }
 
+TEST_CASE("keep-alive connections outlive a burst of transfers that end together") {
+    // libcurl's default connection cache holds 4x the transfers attached at the moment one
+    // ends: when a whole burst ends, it would close connections the next burst wants.
+    TestServer server;
+    Reactor reactor;
+    HttpClient client(reactor, testOptions());
+    constexpr int kBurst = 16;
+    auto burst = [&] {
+        int done = 0;
+        long opened = 0;
+        for (int i = 0; i < kBurst; ++i) {
+            client.start(get(server.url("/slow?s=0.3")), [&](HttpResult r) {
+                ++done;
+                if (r.ok()) {
+                    opened += r.response().newConnections;
+                }
+            });
+        }
+        REQUIRE(runUntil(reactor, [&] { return done == kBurst; }));
+        return opened;
+    };
+    CHECK(burst() == kBurst);
+    CHECK(burst() == 0);
+    HttpResult count = fetch(reactor, client, get(server.url("/connections")));
+    REQUIRE(count.ok());
+    CHECK(count.response().body == std::to_string(kBurst));
+}
+
+TEST_CASE("a keep-alive connection the server closes while idle is let go, and the next "
+          "request connects again") {
+    TestServer server;
+    Reactor reactor;
+    HttpClient client(reactor, testOptions());
+    auto watchedFds = [&] {
+        int n = 0;
+        for (int fd = 0; fd < 1024; ++fd) {
+            n += reactor.watchedEvents(fd) != 0 ? 1 : 0;
+        }
+        return n;
+    };
+    const int idle = watchedFds();
+    HttpResult first = fetch(reactor, client, get(server.url("/then-close")));
+    REQUIRE(first.ok());
+    CHECK(first.response().body == "closing");
+    // The socket stays watched between transfers until its end of file shows: then the
+    // client drops the watch instead of waking up for it again and again.
+    CHECK(runUntil(reactor, [&] { return watchedFds() == idle; }));
+    HttpResult second = fetch(reactor, client, get(server.url("/hello")));
+    INFO(describe(second));
+    REQUIRE(second.ok());
+    CHECK(second.response().body == "hello world");
+    CHECK(second.response().newConnections == 1);
+}
+
+TEST_CASE("each request sends one User-Agent and one Accept-Encoding, its own overriding "
+          "the client's") {
+    TestServer server;
+    Reactor reactor;
+    HttpClient client(reactor, testOptions());
+    auto count = [](const std::string& text, const std::string& what) {
+        std::size_t n = 0;
+        for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+            ++n;
+        }
+        return n;
+    };
+    HttpResult plain = fetch(reactor, client, get(server.url("/echo")));
+    REQUIRE(plain.ok());
+    CHECK(count(plain.response().body, "\"User-Agent\", \"spider/0.1\"") == 1);
+    CHECK(count(plain.response().body, "\"Accept-Encoding\"") == 1);
+    CHECK_THAT(plain.response().body, Catch::Contains("gzip"));
+
+    Request own = get(server.url("/echo"));
+    own.headers = {{"accept-encoding", "identity"}, {"X-One", "1"}};
+    HttpResult overridden = fetch(reactor, client, own);
+    REQUIRE(overridden.ok());
+    CHECK(count(overridden.response().body, "ccept-Encoding\"") +
+              count(overridden.response().body, "ccept-encoding\"") ==
+          1);
+    CHECK_THAT(overridden.response().body, Catch::Contains("identity"));
+    CHECK_THAT(overridden.response().body, !Catch::Contains("gzip"));
+    CHECK(count(overridden.response().body, "spider/0.1") == 1);
+
+    HttpClientOptions options = testOptions();
+    options.compression = false;
+    HttpClient uncompressed(reactor, options);
+    HttpResult none = fetch(reactor, uncompressed, get(server.url("/echo")));
+    REQUIRE(none.ok());
+    CHECK_THAT(none.response().body, !Catch::Contains("Accept-Encoding"));
+    CHECK_THAT(none.response().body, Catch::Contains("spider/0.1"));
+}
+
+TEST_CASE("a reused handle carries nothing from one request to the next") {
+    TestServer server;
+    Reactor reactor;
+    HttpClientOptions options = testOptions();
+    options.easyHandlePoolSize = 1; // every transfer below reuses the same handle
+    HttpClient client(reactor, options);
+    auto echo = [&](Request request) {
+        HttpResult result = fetch(reactor, client, std::move(request));
+        REQUIRE(result.ok());
+        return result.response().body;
+    };
+    std::string first = echo(get(server.url("/echo")));
+    CHECK_THAT(first, Catch::Contains("\"method\": \"GET\""));
+
+    Request post = get(server.url("/echo"));
+    post.method = "POST";
+    post.body = "a=1";
+    post.headers = {{"X-Custom", "one"}, {"User-Agent", "custom-agent/2"}};
+    std::string posted = echo(post);
+    CHECK_THAT(posted, Catch::Contains("\"method\": \"POST\""));
+    CHECK_THAT(posted, Catch::Contains("custom-agent/2"));
+
+    std::string after = echo(get(server.url("/echo")));
+    CHECK_THAT(after, Catch::Contains("\"method\": \"GET\""));
+    CHECK_THAT(after, Catch::Contains("\"body\": \"\""));
+    CHECK_THAT(after, !Catch::Contains("X-Custom"));
+    CHECK_THAT(after, !Catch::Contains("custom-agent/2"));
+    CHECK_THAT(after, Catch::Contains("spider/0.1"));
+
+    Request head = get(server.url("/hello"));
+    head.method = "HEAD";
+    HttpResult headResult = fetch(reactor, client, head);
+    REQUIRE(headResult.ok());
+    CHECK(headResult.response().body.empty());
+    HttpResult again = fetch(reactor, client, get(server.url("/hello")));
+    REQUIRE(again.ok());
+    CHECK(again.response().body == "hello world");
+
+    Request limited = get(server.url("/big?n=5000"));
+    limited.maxSize = 100;
+    HttpResult tooLarge = fetch(reactor, client, limited);
+    REQUIRE_FALSE(tooLarge.ok());
+    CHECK(tooLarge.failure().kind == HttpFailureKind::TooLarge);
+    HttpResult big = fetch(reactor, client, get(server.url("/big?n=5000")));
+    INFO(describe(big));
+    REQUIRE(big.ok());
+    CHECK(big.response().body.size() == 5000);
+}
+
 TEST_CASE("cancel mid-transfer calls back once with Cancelled") {
     TestServer server;
     Reactor reactor;

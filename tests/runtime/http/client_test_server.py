@@ -22,6 +22,8 @@
 #   /cp1251-http-equiv     windows-1251 text, charset in <meta http-equiv>
 #   /set-cookie            sets cookie flavour=oatmeal
 #   /cookies               the Cookie header it received
+#   /then-close            200 "closing" without "Connection: close", then closes the
+#                          connection (a keep-alive connection the server drops while idle)
 #   http://any/...         (absolute-form request line, as sent to a proxy) 200 "proxied URL"
 import datetime
 import gzip
@@ -158,6 +160,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, "cookie set", headers=[("Set-Cookie", "flavour=oatmeal; Path=/")])
         if path == "/cookies":
             return self.send(200, self.headers.get("Cookie", ""))
+        if path == "/then-close":
+            self.send(200, "closing")
+            self.close_connection = True
+            return None
         return self.send(404, "no route " + path)
 
 
