@@ -245,7 +245,7 @@ std::string Generator::expr(const ast::Expr& e) {
     case ast::ExprKind::Binary:
         return binary(static_cast<const ast::BinaryExpr&>(e));
     case ast::ExprKind::Await:
-        return "(co_await " + expr(*static_cast<const ast::AwaitExpr&>(e).operand) + ")";
+        return awaitExpr(static_cast<const ast::AwaitExpr&>(e));
     case ast::ExprKind::Error:
         break;
     }
@@ -330,15 +330,71 @@ std::string Generator::binary(const ast::BinaryExpr& e) {
         // g++ 12 evaluates a co_await in the right operand of && and || (and in ?:) even
         // when the left one decides: a right side that awaits becomes statements.
         if (lower::containsAwait(*e.rhs)) return awaitingAndOr(e);
-        if (e.op == BinaryOp::And) {
-            return "(" + condition(*e.lhs) + " && " + condition(*e.rhs) + ")";
+        if (orderEffects_ && lower::countEffects(*e.rhs) > 0) {
+            // The right side's calls run only when the left side does not decide, so they
+            // cannot be held before the statement: the whole `and`/`or` is, in its place.
+            orderEffects_ = false;
+            const std::string whole = andOr(e);
+            orderEffects_ = true;
+            return holdInOrder(e, whole, whole, "result");
         }
-        if (isType(t, TypeKind::Bool)) {
-            return "(" + condition(*e.lhs) + " || " + condition(*e.rhs) + ")";
-        }
-        return orValue(e);
+        return andOr(e);
     }
     throw std::logic_error("codegen: unknown binary operator");
+}
+
+// An await or a def call in a statement with several (emitStmt): its value is held in a
+// local assigned before the statement, in source order (keyed by where the expression ends,
+// so one inside another's operands is assigned first):
+//     spider::HtmlResponse awaited;                 // yield {"a": (await fetch(x)).url,
+//     awaited = co_await spider::dsl::fetch(...);   //        "b": (await fetch(y)).url}
+//     spider::HtmlResponse awaited2;
+//     awaited2 = co_await spider::dsl::fetch(...);
+//     ... valueMap("a"s, std::move(awaited).url(), "b"s, std::move(awaited2).url()) ...
+// Values of types without a cheap default (and none) stay where they are.
+std::string Generator::holdInOrder(const ast::Expr& e, const std::string& code,
+                                   const std::string& inlineCode, const char* base) {
+    bool holdable = false;
+    switch (e.type ? e.type->kind : TypeKind::Error) {
+    case TypeKind::Bool:
+    case TypeKind::Int:
+    case TypeKind::Float:
+    case TypeKind::Str:
+    case TypeKind::Any:
+    case TypeKind::List:
+    case TypeKind::Map:
+    case TypeKind::Optional:
+    case TypeKind::Response:
+    case TypeKind::Request:
+    case TypeKind::SelectorList:
+    case TypeKind::Headers:
+    case TypeKind::Item:
+        holdable = true; // default-constructible, then assigned
+        break;
+    default:
+        break;
+    }
+    if (!orderEffects_ || !holdable || hoisted_ == nullptr) return inlineCode;
+    const Location key{e.location.file, e.location.end, e.location.end};
+    const std::string local = hoistLocal(typeOf(e.type), base, key);
+    hoistCode(key, {local + " = " + code + ";"});
+    return "std::move(" + local + ")";
+}
+
+std::string Generator::awaitExpr(const ast::AwaitExpr& e) {
+    const std::string operand = expr(*e.operand);
+    return holdInOrder(e, "co_await " + operand, "(co_await " + operand + ")", "awaited");
+}
+
+// `x and y` / `x or y` whose right side does not await.
+std::string Generator::andOr(const ast::BinaryExpr& e) {
+    if (e.op == ast::BinaryOp::And) {
+        return "(" + condition(*e.lhs) + " && " + condition(*e.rhs) + ")";
+    }
+    if (isType(e.type, TypeKind::Bool)) {
+        return "(" + condition(*e.lhs) + " || " + condition(*e.rhs) + ")";
+    }
+    return orValue(e);
 }
 
 // `x or y` with a value result: unless `y` is a literal or a variable, the value is held in
@@ -399,6 +455,10 @@ std::string Generator::awaitingAndOr(const ast::BinaryExpr& e) {
     }
     std::string body;
     {
+        // The right side runs in its own block, after the left side: only its own awaits
+        // need ordering among themselves.
+        const bool enclosingOrder = orderEffects_;
+        orderEffects_ = lower::countEffects(*e.rhs) >= 2;
         HoistScope inner(hoisted_);
         std::string right;
         if (value) {
@@ -408,6 +468,7 @@ std::string Generator::awaitingAndOr(const ast::BinaryExpr& e) {
             right = local + " = " + condition(*e.rhs) + ";";
         }
         body = finishHoisted(inner, right, 1);
+        orderEffects_ = enclosingOrder;
     }
     std::vector<std::string> lines;
     for (const std::string& text : {head, body}) {
@@ -490,6 +551,10 @@ std::string Generator::member(const ast::MemberExpr& e) {
 std::string Generator::call(const ast::CallExpr& e) {
     switch (e.calleeKind) {
     case ast::CalleeKind::Def:
+        if (lower::isOrderedEffect(e)) {
+            const std::string text = defCall(e);
+            return holdInOrder(e, text, text, "result");
+        }
         return defCall(e);
     case ast::CalleeKind::Item:
         return itemConstruction(e);

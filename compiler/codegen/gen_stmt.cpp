@@ -1,5 +1,6 @@
 // Statements: one C++ block or statement per DSL statement, each after its #line.
 #include "codegen/generator.h"
+#include "lower/walk.h"
 
 #include "codegen/literals.h"
 
@@ -37,8 +38,10 @@ std::string Generator::declareLocal(const ast::Symbol* symbol) {
 std::string Generator::hoistLocal(const std::string& type, const std::string& base,
                                   const Location& key, const std::string& init) {
     if (hoisted_ == nullptr) throw std::logic_error("codegen: a hoisted local outside a statement");
-    // Control characters never occur in generated text (literals escape them).
-    std::string placeholder = "\x01" + std::to_string(hoisted_->locals.size()) + "\x01";
+    // Control characters never occur in generated text (literals escape them). Numbered
+    // across the whole generator, not per scope: an inner scope's text (the right side of an
+    // `and`/`or` that awaits) ends up inside the outer one's, whose names are filled in last.
+    std::string placeholder = "\x01" + std::to_string(nextPlaceholder_++) + "\x01";
     hoisted_->locals.push_back({key, type, base, init, placeholder});
     return placeholder;
 }
@@ -100,7 +103,16 @@ void Generator::emitStmt(const ast::Stmt& stmt) {
     Printer& printer = *out_;
     const Printer::Mark start = printer.mark();
     HoistScope hoist(hoisted_);
+    // Python evaluates operands and arguments left to right; C++ leaves the order of a
+    // call's arguments and of most operators' operands unspecified, and g++ goes right to
+    // left. A statement with two awaits or def calls or more therefore holds each of their
+    // values in a local assigned in source order (holdInOrder), so its fetches, sleeps and
+    // state changes happen in the order they are written. Nested statements decide for
+    // themselves, and so does each condition of an if (only one runs per branch: emitIf).
+    const bool enclosingOrder = orderEffects_;
+    orderEffects_ = stmt.kind != ast::StmtKind::If && lower::countOwnEffects(stmt) >= 2;
     emitStmtBody(stmt);
+    orderEffects_ = enclosingOrder;
     if (hoist.contents.empty()) return;
     printer.replaceFrom(start, finishHoisted(hoist, printer.textFrom(start), start.level));
 }
@@ -204,6 +216,7 @@ void Generator::emitIf(const ast::IfStmt& stmt) {
     int nested = 0;
     for (std::size_t i = 0; i < stmt.branches.size(); ++i) {
         const auto& branch = stmt.branches[i];
+        if (branch.condition) orderEffects_ = lower::countEffects(*branch.condition) >= 2;
         if (i == 0) {
             out_->line("if (" + topCondition(*branch.condition) + ") {");
         } else if (branch.condition) {

@@ -131,6 +131,10 @@ private:
     // The generator's string concatenations generate sub-expressions in an order C++ leaves
     // unspecified, so names are given afterwards, in source order (`key`): the output does
     // not depend on the compiler spiderc was built with.
+    std::string awaitExpr(const ast::AwaitExpr& e);
+    std::string andOr(const ast::BinaryExpr& e);
+    std::string holdInOrder(const ast::Expr& e, const std::string& code,
+                            const std::string& inlineCode, const char* base);
     std::string hoistLocal(const std::string& type, const std::string& base, const Location& key,
                            const std::string& init = "");
     // Lines that run before the statement (and after the code hoisted for expressions
@@ -160,6 +164,10 @@ private:
     std::string yieldVar_;
     // What the statement being generated hoists (see hoistLocal); null outside one.
     HoistScope::Contents* hoisted_ = nullptr;
+    // Whether the statement being generated holds its awaits and def calls in locals, in
+    // source order (see emitStmt and holdInOrder).
+    bool orderEffects_ = false;
+    std::size_t nextPlaceholder_ = 0; // see hoistLocal
 
     struct FinallyFrame {
         std::string exitVar;

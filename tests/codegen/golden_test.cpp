@@ -193,7 +193,9 @@ private:
 
 // tests/golden/python_semantics.spider does its work in an errback and yields one item of
 // results; each value is what Python gives for the same code (`calls` counts the right
-// sides of `or`/`and` that ran: 1 per count(), 100 per slow(), 1000 per flag()).
+// sides of `or`/`and` that ran: 1 per count(), 100 per slow(), 1000 per flag(); `order` is
+// the order in which mark() and stamp() ran: g++ evaluates operands right to left unless
+// the generated code orders them).
 TEST_CASE("a generated crawler evaluates `and`/`or` and string methods like Python") {
     RefusingPort closed;
     REQUIRE(closed.port() != 0);
@@ -214,6 +216,8 @@ TEST_CASE("a generated crawler evaluates `and`/`or` and string methods like Pyth
           "{\"a\":\"kept\",\"b\":\"b\",\"c\":\"c\",\"d\":\"x\",\"e\":\"kept\",\"f\":\"f\","
           "\"n\":2.5,\"m\":3,\"both\":\"pkept\",\"xs\":[\"default\"],\"loops\":1013,"
           "\"r\":\"rp\",\"greeting\":\"hello\",\"calls\":3107,\"tries\":2,\"ok\":false,"
+          "\"order\":\"123456789A\",\"joined\":\"1234\","
+          "\"stamps\":{\"x\":\"5\",\"y\":\"6\",\"z\":\"7\"},\"marks\":[\"89\",\"A\"],"
           "\"failure\":\"ConnectionError\","
           "\"split\":[\"\u00dcn\u00efcode\",\"\u039f\u0394\u039f\u03a3 stra\u00dfe  \"],"
           "\"split_all\":[\"\u00dcn\u00efcode\",\"\u039f\u0394\u039f\u03a3\",\"stra\u00dfe\"],"

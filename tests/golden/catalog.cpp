@@ -223,15 +223,18 @@ spider::CallbackStream CatalogSpider::parse(spider::HtmlResponse response) {
 #line 79 "catalog.spider"
         authors_.set(author, (authors_.get(author, 0) + 1));
 #line 80 "catalog.spider"
+        std::string result;
+        std::string result2;
+        result = clean(spider::dsl::get(q.css("span.text::text"s), ""s));
+        result2 = tag_cell(tags, 3);
         {
-            spider::Output output(
-                CatalogQuote{.text = clean(spider::dsl::get(q.css("span.text::text"s), ""s)),
-                             .author = author,
-                             .tags = tag_cell(tags, 3),
-                             .tag_count = spider::dsl::len(tags),
-                             .page = page,
-                             .first_on_page = (i == 0)}
-                    .toItem());
+            spider::Output output(CatalogQuote{.text = std::move(result),
+                                               .author = author,
+                                               .tags = std::move(result2),
+                                               .tag_count = spider::dsl::len(tags),
+                                               .page = page,
+                                               .first_on_page = (i == 0)}
+                                      .toItem());
 #line 80 "catalog.spider"
             co_yield std::move(output);
         }
@@ -289,7 +292,7 @@ spider::CallbackStream CatalogSpider::parse(spider::HtmlResponse response) {
         }
     }
 }
-#line 293 "catalog.cpp"
+#line 296 "catalog.cpp"
 
 #line 107 "catalog.spider"
 spider::CallbackStream CatalogSpider::related(spider::HtmlResponse response, std::int64_t origin,
@@ -309,7 +312,7 @@ spider::CallbackStream CatalogSpider::related(spider::HtmlResponse response, std
         co_yield std::move(output);
     }
 }
-#line 313 "catalog.cpp"
+#line 316 "catalog.cpp"
 
 #line 119 "catalog.spider"
 void CatalogSpider::failed(spider::dsl::ErrbackFailure failure) {
@@ -317,7 +320,7 @@ void CatalogSpider::failed(spider::dsl::ErrbackFailure failure) {
     spider::dsl::log(dslEnv(), spider::dsl::LogLevel::Error, "{} failed: {}"s,
                      failure.request().url, failure.message());
 }
-#line 321 "catalog.cpp"
+#line 324 "catalog.cpp"
 
 spider::CallbackStream CatalogSpider::failedStream(spider::dsl::ErrbackFailure failure) {
     failed(std::move(failure));
@@ -349,7 +352,7 @@ TagsSpider::TagsSpider(const spider::ValueMap& args) {
 #line 127 "catalog.spider"
     limit_ = spider::argumentInt(args, "limit", 5);
 }
-#line 353 "catalog.cpp"
+#line 356 "catalog.cpp"
 
 void TagsSpider::configure(spider::Settings& settings) const {
 #line 130 "catalog.spider"
@@ -359,7 +362,7 @@ void TagsSpider::configure(spider::Settings& settings) const {
 #line 132 "catalog.spider"
     spider::dsl::setSetting(settings, "scheduler_order", spider::dsl::toValue("fifo"s));
 }
-#line 363 "catalog.cpp"
+#line 366 "catalog.cpp"
 
 spider::CallbackStream TagsSpider::callback(std::string_view cb_, spider::HtmlResponse response_) {
     if (cb_ == "walk") {
@@ -379,7 +382,7 @@ spider::StartStream TagsSpider::start() {
         co_yield std::move(request2);
     }
 }
-#line 383 "catalog.cpp"
+#line 386 "catalog.cpp"
 
 #line 139 "catalog.spider"
 spider::CallbackStream TagsSpider::walk(spider::HtmlResponse response) {
@@ -483,7 +486,7 @@ spider::CallbackStream TagsSpider::walk(spider::HtmlResponse response) {
         co_yield std::move(output);
     }
 }
-#line 487 "catalog.cpp"
+#line 490 "catalog.cpp"
 
 } // namespace
 

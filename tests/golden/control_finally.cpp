@@ -286,10 +286,14 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
     finally_block2:;
 #line 65 "control_finally.spider"
 #line 66 "control_finally.spider"
+        std::int64_t result;
+        std::int64_t result2;
+        result = parse_or(dslEnv(), "12"s, 0);
+        result2 = parse_or(dslEnv(), "x"s, (-1));
         {
-            spider::Output output(spider::Item(spider::dsl::valueMap(
-                "n"s, n, "statuses"s, statuses, "parsed"s,
-                (parse_or(dslEnv(), "12"s, 0) + parse_or(dslEnv(), "x"s, (-1))))));
+            spider::Output output(
+                spider::Item(spider::dsl::valueMap("n"s, n, "statuses"s, statuses, "parsed"s,
+                                                   (std::move(result) + std::move(result2)))));
 #line 66 "control_finally.spider"
             co_yield std::move(output);
         }
@@ -301,7 +305,7 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
         }
     }
 }
-#line 305 "control_finally.cpp"
+#line 309 "control_finally.cpp"
 
 } // namespace
 

@@ -34,6 +34,10 @@ class PythonSemanticsSpider final : public spider::Spider {
     std::string pick(std::optional<std::string> x);
     // async def slow
     spider::Task<std::string> slow(std::string label);
+    // def mark
+    std::string mark(std::string label);
+    // async def stamp
+    spider::Task<std::string> stamp(std::string label);
     // async def flag
     spider::Task<bool> flag(std::string label);
     // async def report
@@ -41,26 +45,29 @@ class PythonSemanticsSpider final : public spider::Spider {
 
     std::string base_{};     // arg base
     std::int64_t calls_{};   // let calls
+    std::string order_{};    // let order
     std::string greeting_{}; // let greeting
 };
 
 PythonSemanticsSpider::PythonSemanticsSpider(const spider::ValueMap& args) {
-#line 6 "python_semantics.spider"
-    base_ = spider::argumentString(args, "base", "http://127.0.0.1:9"s);
 #line 7 "python_semantics.spider"
-    calls_ = 0;
+    base_ = spider::argumentString(args, "base", "http://127.0.0.1:9"s);
 #line 8 "python_semantics.spider"
+    calls_ = 0;
+#line 9 "python_semantics.spider"
+    order_ = ""s;
+#line 10 "python_semantics.spider"
     greeting_ = spider::dsl::orElse(""s, "hello"s);
 }
-#line 56 "python_semantics.cpp"
+#line 63 "python_semantics.cpp"
 
 void PythonSemanticsSpider::configure(spider::Settings& settings) const {
-#line 11 "python_semantics.spider"
+#line 13 "python_semantics.spider"
     spider::dsl::setSetting(settings, "retry_enabled", spider::dsl::toValue(false));
-#line 12 "python_semantics.spider"
+#line 14 "python_semantics.spider"
     spider::dsl::setSetting(settings, "log_level", spider::dsl::toValue("ERROR"s));
 }
-#line 64 "python_semantics.cpp"
+#line 71 "python_semantics.cpp"
 
 spider::CallbackStream PythonSemanticsSpider::callback(std::string_view cb_,
                                                        spider::HtmlResponse response_) {
@@ -79,119 +86,141 @@ spider::CallbackStream PythonSemanticsSpider::errback(std::string_view cb_,
     spider::dsl::unknownCallback(name(), cb_);
 }
 
-#line 15 "python_semantics.spider"
+#line 17 "python_semantics.spider"
 spider::StartStream PythonSemanticsSpider::start() {
-#line 16 "python_semantics.spider"
+#line 18 "python_semantics.spider"
     {
         spider::Request request2 = spider::dsl::makeRequest(
             (base_ + "/closed"s),
             spider::dsl::RequestOptions().callback("parse"s).errback("report"s));
-#line 16 "python_semantics.spider"
+#line 18 "python_semantics.spider"
         co_yield std::move(request2);
     }
 }
-#line 94 "python_semantics.cpp"
+#line 101 "python_semantics.cpp"
 
-#line 19 "python_semantics.spider"
+#line 21 "python_semantics.spider"
 spider::Task<void> PythonSemanticsSpider::parse(spider::HtmlResponse response) {
-#line 20 "python_semantics.spider"
+#line 22 "python_semantics.spider"
     spider::dsl::log(dslEnv(), spider::dsl::LogLevel::Error, "unexpected response from {}"s,
                      response.url());
     co_return;
 }
-#line 103 "python_semantics.cpp"
+#line 110 "python_semantics.cpp"
 
 spider::CallbackStream PythonSemanticsSpider::parseStream(spider::HtmlResponse response) {
     co_await parse(std::move(response));
     co_return;
 }
 
-#line 23 "python_semantics.spider"
-std::string PythonSemanticsSpider::count(std::string label) {
-#line 24 "python_semantics.spider"
-    calls_ += 1;
 #line 25 "python_semantics.spider"
+std::string PythonSemanticsSpider::count(std::string label) {
+#line 26 "python_semantics.spider"
+    calls_ += 1;
+#line 27 "python_semantics.spider"
     return label;
     spider::dsl::fellOffEnd("count");
 }
-#line 118 "python_semantics.cpp"
+#line 125 "python_semantics.cpp"
 
-#line 28 "python_semantics.spider"
+#line 30 "python_semantics.spider"
 std::string PythonSemanticsSpider::pick(std::optional<std::string> x) {
-#line 29 "python_semantics.spider"
+#line 31 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs;
     return lhs.take(lhs.keep(x) || lhs.put(count("r"s)));
     spider::dsl::fellOffEnd("pick");
 }
-#line 127 "python_semantics.cpp"
+#line 134 "python_semantics.cpp"
 
-#line 32 "python_semantics.spider"
-spider::Task<std::string> PythonSemanticsSpider::slow(std::string label) {
-#line 33 "python_semantics.spider"
-    (co_await spider::dsl::sleep(dslEnv(), 0.0));
 #line 34 "python_semantics.spider"
-    calls_ += 100;
+spider::Task<std::string> PythonSemanticsSpider::slow(std::string label) {
 #line 35 "python_semantics.spider"
+    (co_await spider::dsl::sleep(dslEnv(), 0.0));
+#line 36 "python_semantics.spider"
+    calls_ += 100;
+#line 37 "python_semantics.spider"
     co_return label;
     spider::dsl::fellOffEnd("slow");
 }
-#line 139 "python_semantics.cpp"
+#line 146 "python_semantics.cpp"
 
-#line 38 "python_semantics.spider"
-spider::Task<bool> PythonSemanticsSpider::flag(std::string label) {
-#line 39 "python_semantics.spider"
-    calls_ += 1000;
 #line 40 "python_semantics.spider"
+std::string PythonSemanticsSpider::mark(std::string label) {
+#line 41 "python_semantics.spider"
+    order_ += label;
+#line 42 "python_semantics.spider"
+    return label;
+    spider::dsl::fellOffEnd("mark");
+}
+#line 156 "python_semantics.cpp"
+
+#line 45 "python_semantics.spider"
+spider::Task<std::string> PythonSemanticsSpider::stamp(std::string label) {
+#line 46 "python_semantics.spider"
+    (co_await spider::dsl::sleep(dslEnv(), 0.0));
+#line 47 "python_semantics.spider"
+    order_ += label;
+#line 48 "python_semantics.spider"
+    co_return label;
+    spider::dsl::fellOffEnd("stamp");
+}
+#line 168 "python_semantics.cpp"
+
+#line 51 "python_semantics.spider"
+spider::Task<bool> PythonSemanticsSpider::flag(std::string label) {
+#line 52 "python_semantics.spider"
+    calls_ += 1000;
+#line 53 "python_semantics.spider"
     co_return (label == "elif"s);
     spider::dsl::fellOffEnd("flag");
 }
-#line 149 "python_semantics.cpp"
+#line 178 "python_semantics.cpp"
 
-#line 43 "python_semantics.spider"
+#line 56 "python_semantics.spider"
 spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure failure) {
-#line 44 "python_semantics.spider"
+#line 57 "python_semantics.spider"
     std::optional<std::string> given = "kept"s;
-#line 45 "python_semantics.spider"
+#line 58 "python_semantics.spider"
     std::optional<std::string> missing = std::nullopt;
-#line 46 "python_semantics.spider"
+#line 59 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs;
     std::string a = lhs.take(lhs.keep(given) || lhs.put(count("a"s)));
-#line 47 "python_semantics.spider"
+#line 60 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs2;
     std::string b = lhs2.take(lhs2.keep(missing) || lhs2.put(count("b"s)));
-#line 48 "python_semantics.spider"
+#line 61 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs3;
     std::string c = lhs3.take(lhs3.keep(""s) || lhs3.put(count("c"s)));
-#line 49 "python_semantics.spider"
+#line 62 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs4;
     std::string d = lhs4.take(lhs4.keep("x"s) || lhs4.put(count("d"s)));
-#line 50 "python_semantics.spider"
+#line 63 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs5;
     if (!lhs5.keep(given)) {
         lhs5.put((co_await slow("e"s)));
     }
     std::string e = lhs5.take();
-#line 51 "python_semantics.spider"
+#line 64 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs6;
     if (!lhs6.keep(missing)) {
         lhs6.put((co_await slow("f"s)));
     }
     std::string f = lhs6.take();
-#line 52 "python_semantics.spider"
+#line 65 "python_semantics.spider"
     double n = spider::dsl::orElse(static_cast<double>(0), 2.5);
-#line 53 "python_semantics.spider"
+#line 66 "python_semantics.spider"
     std::int64_t m = spider::dsl::orElse(3, 7);
-#line 54 "python_semantics.spider"
+#line 67 "python_semantics.spider"
     std::string both = (spider::dsl::orElse(missing, "p"s) + spider::dsl::orElse(given, "q"s));
-#line 55 "python_semantics.spider"
+#line 68 "python_semantics.spider"
     std::vector<std::string> none_list = spider::dsl::list<std::string>();
-#line 56 "python_semantics.spider"
+#line 69 "python_semantics.spider"
     spider::dsl::OrOperand<std::vector<std::string>> lhs7;
     std::vector<std::string> xs =
         lhs7.take(lhs7.keep(none_list) || lhs7.put(spider::dsl::list<std::string>("default"s)));
-#line 57 "python_semantics.spider"
+#line 70 "python_semantics.spider"
     std::int64_t loops = 0;
-#line 58 "python_semantics.spider"
+#line 71 "python_semantics.spider"
     while (true) {
         spider::dsl::OrOperand<std::string> lhs8;
         const bool more =
@@ -199,43 +228,44 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
         if (!more) {
             break;
         }
-#line 59 "python_semantics.spider"
+#line 72 "python_semantics.spider"
         loops += 1;
     }
-#line 61 "python_semantics.spider"
+#line 74 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs9;
     if (lhs9.take(lhs9.keep(given) || lhs9.put(count("i"s))) == "kept"s) {
-#line 62 "python_semantics.spider"
+#line 75 "python_semantics.spider"
         loops += 10;
     }
-#line 64 "python_semantics.spider"
+#line 77 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs10;
-    [[maybe_unused]] std::string _unused =
-        lhs10.take(lhs10.keep(count("s"s)) || lhs10.put(count("t"s)));
-#line 65 "python_semantics.spider"
+    std::string result;
+    result = lhs10.take(lhs10.keep(count("s"s)) || lhs10.put(count("t"s)));
+    [[maybe_unused]] std::string _unused = std::move(result);
+#line 78 "python_semantics.spider"
     bool test2 = false;
     test2 = (missing.has_value());
     if (test2) {
         test2 = (co_await flag("if"s));
     }
     if (test2) {
-#line 66 "python_semantics.spider"
+#line 79 "python_semantics.spider"
         loops += 100;
     } else {
-#line 67 "python_semantics.spider"
+#line 80 "python_semantics.spider"
         bool test = false;
         test = (given.has_value());
         if (test) {
             test = (co_await flag("elif"s));
         }
         if (test) {
-#line 68 "python_semantics.spider"
+#line 81 "python_semantics.spider"
             loops += 1000;
         }
     }
-#line 70 "python_semantics.spider"
+#line 83 "python_semantics.spider"
     std::int64_t tries = 0;
-#line 71 "python_semantics.spider"
+#line 84 "python_semantics.spider"
     while (true) {
         bool test3 = false;
         test3 = (tries < 2);
@@ -246,33 +276,68 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
         if (!more2) {
             break;
         }
-#line 72 "python_semantics.spider"
+#line 85 "python_semantics.spider"
         tries += 1;
     }
-#line 74 "python_semantics.spider"
+#line 87 "python_semantics.spider"
     bool test4 = false;
     test4 = (given.has_value());
     if (test4) {
         test4 = (co_await flag("let"s));
     }
     bool ok = test4;
-#line 75 "python_semantics.spider"
-    std::string r = (pick(std::nullopt) + pick("p"s));
-#line 76 "python_semantics.spider"
+#line 88 "python_semantics.spider"
+    std::string result2;
+    std::string result3;
+    result2 = pick(std::nullopt);
+    result3 = pick("p"s);
+    std::string r = (std::move(result2) + std::move(result3));
+#line 89 "python_semantics.spider"
+    std::string awaited;
+    std::string awaited2;
+    std::string result4;
+    std::string awaited3;
+    awaited = co_await stamp("1"s);
+    awaited2 = co_await stamp("2"s);
+    result4 = mark("3"s);
+    awaited3 = co_await stamp("4"s);
+    std::string joined =
+        (((std::move(awaited) + std::move(awaited2)) + std::move(result4)) + std::move(awaited3));
+#line 90 "python_semantics.spider"
+    std::string result5;
+    std::string awaited4;
+    spider::dsl::OrOperand<std::string> lhs11;
+    std::string result6;
+    result5 = mark("5"s);
+    awaited4 = co_await stamp("6"s);
+    result6 = lhs11.take(lhs11.keep(mark("7"s)) || lhs11.put(mark("!"s)));
+    spider::dsl::Dict<std::string> stamps = spider::dsl::dict<std::string>(
+        "x"s, std::move(result5), "y"s, std::move(awaited4), "z"s, std::move(result6));
+#line 91 "python_semantics.spider"
+    std::string result7;
+    std::string result8;
+    std::string result9;
+    result7 = mark("8"s);
+    result8 = mark("9"s);
+    result9 = mark("A"s);
+    std::vector<std::string> marks = spider::dsl::list<std::string>(
+        (std::move(result7) + std::move(result8)), std::move(result9));
+#line 92 "python_semantics.spider"
     std::string text = "  \u00DCn\u00EFcode\u00A0\u039F\u0394\u039F\u03A3 stra\u00DFe  "s;
-#line 77 "python_semantics.spider"
+#line 93 "python_semantics.spider"
     {
         spider::Output output(spider::Item(spider::dsl::valueMap(
             "a"s, a, "b"s, b, "c"s, c, "d"s, d, "e"s, e, "f"s, f, "n"s, n, "m"s, m, "both"s, both,
             "xs"s, xs, "loops"s, loops, "r"s, r, "greeting"s, greeting_, "calls"s, calls_, "tries"s,
-            tries, "ok"s, ok, "failure"s, failure.type(), "split"s,
-            spider::dsl::splitWhitespace(text, 1), "split_all"s, spider::dsl::split(text), "lower"s,
-            spider::dsl::lower(text), "upper"s, spider::dsl::upper(text))));
-#line 77 "python_semantics.spider"
+            tries, "ok"s, ok, "order"s, order_, "joined"s, joined, "stamps"s, stamps, "marks"s,
+            marks, "failure"s, failure.type(), "split"s, spider::dsl::splitWhitespace(text, 1),
+            "split_all"s, spider::dsl::split(text), "lower"s, spider::dsl::lower(text), "upper"s,
+            spider::dsl::upper(text))));
+#line 93 "python_semantics.spider"
         co_yield std::move(output);
     }
 }
-#line 276 "python_semantics.cpp"
+#line 341 "python_semantics.cpp"
 
 } // namespace
 

@@ -233,15 +233,21 @@ spider::CallbackStream ControlFlowSpider::parse(spider::HtmlResponse response) {
         }
     }
 #line 73 "valid_control_flow.spider"
+    std::string result;
+    std::int64_t result2;
+    std::int64_t result3;
+    result = classify(std::int64_t{response.status()});
+    result2 = first_even(spider::dsl::list<std::int64_t>(1, 4));
+    result3 = forever();
     {
-        spider::Output output(spider::Item(spider::dsl::valueMap(
-            "n"s, n, "class"s, classify(std::int64_t{response.status()}), "even"s,
-            first_even(spider::dsl::list<std::int64_t>(1, 4)), "forever"s, forever())));
+        spider::Output output(spider::Item(
+            spider::dsl::valueMap("n"s, n, "class"s, std::move(result), "even"s, std::move(result2),
+                                  "forever"s, std::move(result3))));
 #line 73 "valid_control_flow.spider"
         co_yield std::move(output);
     }
 }
-#line 245 "valid_control_flow.cpp"
+#line 251 "valid_control_flow.cpp"
 
 } // namespace
 
