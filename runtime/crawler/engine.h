@@ -40,8 +40,9 @@
 //   first page of each callback parses on first use, as do pages of callbacks that did not
 //   use selectors last time: a fetch-only callback never pays for a parse). Callbacks and
 //   errbacks still start in the order their responses arrived. Inline fetch() responses
-//   parse on first use. Once concurrent_requests pages wait for their callbacks, no new
-//   download starts until one of them does.
+//   parse on first use. Pages go to the threads in arrival order, two per thread at a
+//   time, so each is parsed shortly before its callback runs. Once concurrent_requests
+//   pages wait for their callbacks, no new download starts until one of them does.
 //
 // Idle and close. The spider closes with "finished" exactly when nothing is left: the
 // scheduler is empty, no scheduled download is in flight, no callback or errback is running
@@ -174,6 +175,7 @@ class CrawlEngine final : public SpiderContext {
     void launchReadyScrapes();
     bool callbackParses(const std::string& callback) const;
     bool parsesNeedBackout() const;
+    void submitParses();
     TreeDisposer treeDisposer() const;
     Task<void> scrape(CallbackStream stream, std::shared_ptr<const Origin> origin);
     void handleOutput(Output output, const Origin& origin);
@@ -218,9 +220,13 @@ class CrawlEngine final : public SpiderContext {
         std::function<CallbackStream()> make;
         std::shared_ptr<const Origin> origin;
         bool ready = false;
+        HtmlResponse page; // the page to parse first (until it is parsed)
     };
     std::deque<PendingScrape> pendingScrapes_;
     std::uint64_t pendingScrapesFront_ = 0; // the sequence number of pendingScrapes_.front()
+    std::uint64_t nextToParse_ = 0;         // the first entry not yet given to a parse thread
+    std::size_t parsesInFlight_ = 0;
+    std::size_t parseWindow_ = 0;           // see submitParses()
     // Whether each callback used its page's selectors the last time it finished.
     std::unordered_map<std::string, bool> callbackParses_;
     bool stepQueued_ = false;
