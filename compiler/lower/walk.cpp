@@ -2,63 +2,6 @@
 
 namespace spiderc::lower {
 
-void forEachExpr(const ast::Expr& expr, const std::function<void(const ast::Expr&)>& fn) {
-    fn(expr);
-    auto visit = [&](const ast::ExprPtr& e) {
-        if (e) forEachExpr(*e, fn);
-    };
-    switch (expr.kind) {
-    case ast::ExprKind::FString:
-        for (const auto& part : static_cast<const ast::FStringExpr&>(expr).parts) visit(part.field);
-        break;
-    case ast::ExprKind::List:
-        for (const auto& e : static_cast<const ast::ListExpr&>(expr).elements) visit(e);
-        break;
-    case ast::ExprKind::Map:
-        for (const auto& entry : static_cast<const ast::MapExpr&>(expr).entries) {
-            visit(entry.key);
-            visit(entry.value);
-        }
-        break;
-    case ast::ExprKind::Member:
-        visit(static_cast<const ast::MemberExpr&>(expr).object);
-        break;
-    case ast::ExprKind::Call: {
-        const auto& call = static_cast<const ast::CallExpr&>(expr);
-        visit(call.callee);
-        for (const auto& arg : call.args) visit(arg.value);
-        break;
-    }
-    case ast::ExprKind::Index: {
-        const auto& index = static_cast<const ast::IndexExpr&>(expr);
-        visit(index.object);
-        visit(index.index);
-        break;
-    }
-    case ast::ExprKind::Slice: {
-        const auto& slice = static_cast<const ast::SliceExpr&>(expr);
-        visit(slice.object);
-        visit(slice.lower);
-        visit(slice.upper);
-        visit(slice.step);
-        break;
-    }
-    case ast::ExprKind::Unary:
-        visit(static_cast<const ast::UnaryExpr&>(expr).operand);
-        break;
-    case ast::ExprKind::Binary: {
-        const auto& binary = static_cast<const ast::BinaryExpr&>(expr);
-        visit(binary.lhs);
-        visit(binary.rhs);
-        break;
-    }
-    case ast::ExprKind::Await:
-        visit(static_cast<const ast::AwaitExpr&>(expr).operand);
-        break;
-    default:
-        break;
-    }
-}
 
 void forEachStmt(const ast::Block& block, const std::function<void(const ast::Stmt&)>& fn) {
     for (const auto& stmt : block.statements) {

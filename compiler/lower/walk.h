@@ -2,12 +2,13 @@
 // Visiting every expression of a def body (pre-order), for the lowering's questions
 // ("does this def fetch?", "does this block await?").
 #include "ast/ast.h"
+#include "ast/walk.h"
 
 #include <functional>
 
 namespace spiderc::lower {
 
-void forEachExpr(const ast::Expr& expr, const std::function<void(const ast::Expr&)>& fn);
+using ast::forEachExpr; // one expression (ast/walk.h)
 void forEachExpr(const ast::Block& block, const std::function<void(const ast::Expr&)>& fn);
 // Statements too, pre-order (nested blocks included).
 void forEachStmt(const ast::Block& block, const std::function<void(const ast::Stmt&)>& fn);

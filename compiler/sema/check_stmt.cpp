@@ -1,6 +1,7 @@
 // Statements: scopes, declarations, assignments, control flow, yield/return rules,
 // reachability and unused variables.
 #include "sema/checker.h"
+#include "ast/walk.h"
 #include "sema/wording.h"
 #include "sema/suggest.h"
 
@@ -299,7 +300,13 @@ void Checker::checkExprStmt(ast::ExprStmt& stmt) {
         d.note("write 'await ...' to wait for it");
         return;
     }
-    if (e.kind == ast::ExprKind::Call || e.kind == ast::ExprKind::Await) {
+    // A call or an await anywhere inside may act (`count("s") or count("t")` does); only an
+    // expression without either has no effect.
+    bool acts = false;
+    ast::forEachExpr(e, [&](const ast::Expr& sub) {
+        acts = acts || sub.kind == ast::ExprKind::Call || sub.kind == ast::ExprKind::Await;
+    });
+    if (acts) {
         return;
     }
     auto& d = diags_.warning(e.location, "this expression has no effect");

@@ -257,3 +257,17 @@ TEST_CASE("sema reports nothing twice for one unknown name") {
                    "    yield {\"a\": nope, \"b\": nope.x, \"c\": nope + 1}\n  }\n}\n");
     CHECK(r->diags->errorCount() == 1);
 }
+
+TEST_CASE("an expression statement that calls something is not flagged as having no effect") {
+    const std::string head =
+        "spider s {\n  start_urls = [\"http://x/\"]\n  let calls = 0\n"
+        "  def count(label: str) -> str {\n    calls += 1\n    return label\n  }\n"
+        "  async def parse(response) {\n    let n = 0\n";
+    const std::string tail = "    yield {\"n\": n}\n  }\n}\n";
+    auto acting = check(head + "    count(\"s\") or count(\"t\")\n    n + len(count(\"u\"))\n" + tail);
+    CHECK(acting->diags->errorCount() == 0);
+    CHECK(acting->diags->warningCount() == 0);
+    auto idle = check(head + "    n == 1\n    n + 2 or n\n" + tail);
+    CHECK(idle->diags->errorCount() == 0);
+    CHECK(idle->diags->warningCount() == 2);
+}
