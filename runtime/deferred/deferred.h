@@ -250,6 +250,14 @@ Core* storeResult(Core& core, R&& r) {
         if (!inner) {
             throw std::logic_error("a callback returned a moved-from Deferred");
         }
+        // Its chain must still carry what its type says: one whose result something else
+        // took (an await, another chain) carries void, and waiting on it would read a U
+        // that is not there.
+        if (inner->tailType != typeTag<typename DeferredTraits<D>::value_type>()) {
+            unref(inner);
+            throw std::logic_error("a callback returned a Deferred whose result was already "
+                                   "taken (awaited, or returned from another callback)");
+        }
         return inner;
     } else {
         core.result.emplace<D>(std::forward<R>(r));

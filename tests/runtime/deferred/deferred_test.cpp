@@ -503,3 +503,25 @@ TEST_CASE("a Failure names its source file relative to the source tree", "[failu
     SourceLocation elsewhere{"/somewhere/else/file.cpp", "f", 3};
     CHECK(elsewhere.relativeFile() == "/somewhere/else/file.cpp");
 }
+
+TEST_CASE("a callback returning a Deferred whose result was already taken fails the chain",
+          "[deferred]") {
+    Deferred<int> inner;
+    Deferred<int> first;
+    // The first chain takes inner's result: inner then carries void.
+    Deferred<int> firstDone = first.addCallback([inner](int) { return inner; });
+    first.callback(0);
+    inner.callback(7);
+    CHECK(resultOf(firstDone).value() == 7);
+    // A second chain returning the same Deferred must not read an int that is not there.
+    Deferred<int> second;
+    std::string message;
+    Deferred<int> secondDone = second.addCallback([inner](int) { return inner; })
+                                   .addErrback([&message](const Failure& failure) {
+                                       message = failure.what();
+                                       return -1;
+                                   });
+    second.callback(0);
+    CHECK(resultOf(secondDone).value() == -1);
+    CHECK(message.find("already taken") != std::string::npos);
+}
