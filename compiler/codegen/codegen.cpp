@@ -58,11 +58,17 @@ void Generator::cppLineMarker() {
     }
 }
 
-void Generator::lineDirective(const Location& location) {
-    if (!options_.lineDirectives || !location.valid()) return;
+std::string Generator::lineDirectiveText(const Location& location) const {
+    if (!options_.lineDirectives || !location.valid()) return "";
     const LineColumn lc = source_.lineColumn(location.begin);
-    out_->directive("#line " + std::to_string(lc.line) + " \"" +
-                    lineDirectiveFile(options_.sourcePath) + "\"");
+    return "#line " + std::to_string(lc.line) + " \"" + lineDirectiveFile(options_.sourcePath) +
+           "\"";
+}
+
+void Generator::lineDirective(const Location& location) {
+    const std::string text = lineDirectiveText(location);
+    if (text.empty()) return;
+    out_->directive(text);
     inDslLines_ = true;
 }
 

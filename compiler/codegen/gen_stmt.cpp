@@ -61,7 +61,8 @@ bool sourceOrder(const Location& a, const Location& b) {
 
 } // namespace
 
-std::string Generator::finishHoisted(HoistScope& scope, std::string text, int level) {
+std::string Generator::finishHoisted(HoistScope& scope, std::string text, int level,
+                                     const Location* again) {
     HoistScope::Contents& c = scope.contents;
     if (c.empty()) return text;
     const std::string indent(static_cast<std::size_t>(level) * 4, ' ');
@@ -83,7 +84,8 @@ std::string Generator::finishHoisted(HoistScope& scope, std::string text, int le
     for (const HoistedCode& code : c.code) {
         for (const std::string& line : code.lines) head += indent + line + "\n";
     }
-    text = head + text;
+    const std::string directive = again != nullptr ? lineDirectiveText(*again) : "";
+    text = head + (directive.empty() ? "" : directive + "\n") + text;
     for (const auto& [placeholder, name] : names) {
         for (std::size_t at = text.find(placeholder); at != std::string::npos;
              at = text.find(placeholder, at + name.size())) {
@@ -114,7 +116,8 @@ void Generator::emitStmt(const ast::Stmt& stmt) {
     emitStmtBody(stmt);
     orderEffects_ = enclosingOrder;
     if (hoist.contents.empty()) return;
-    printer.replaceFrom(start, finishHoisted(hoist, printer.textFrom(start), start.level));
+    printer.replaceFrom(start, finishHoisted(hoist, printer.textFrom(start), start.level,
+                                             &stmt.location));
 }
 
 void Generator::emitStmtBody(const ast::Stmt& stmt) {
@@ -229,7 +232,9 @@ void Generator::emitIf(const ast::IfStmt& stmt) {
                 out_->indent();
                 ++nested;
                 lineDirective(branch.condition->location);
-                out_->emit({{"code", finishHoisted(hoist, "if (" + c + ") {", 0)}}, "$code$");
+                out_->emit({{"code", finishHoisted(hoist, "if (" + c + ") {", 0,
+                                                   &branch.condition->location)}},
+                           "$code$");
             }
         } else {
             out_->line("} else {");
@@ -303,7 +308,10 @@ void Generator::emitWhile(const ast::WhileStmt& stmt) {
         HoistScope hoist(hoisted_);
         const std::string test = topCondition(c);
         const std::string more = freshLocal("more");
-        out_->emit({{"code", finishHoisted(hoist, "const bool " + more + " = " + test + ";", 0)}},
+        // The condition's code maps to the condition's line, not to the lines after `while`.
+        if (!hoist.contents.empty()) lineDirective(c.location);
+        out_->emit({{"code", finishHoisted(hoist, "const bool " + more + " = " + test + ";", 0,
+                                           &c.location)}},
                    "$code$");
         out_->line("if (!" + more + ") {");
         out_->line("    break;");

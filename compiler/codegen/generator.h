@@ -142,7 +142,11 @@ private:
     void hoistCode(const Location& key, std::vector<std::string> lines);
     // `text` (the statement, indented at `level`) preceded by the declarations and code of
     // `scope`, with every placeholder replaced by its local's name.
-    std::string finishHoisted(HoistScope& scope, std::string text, int level);
+    // `again`: the statement's own line, repeated after the hoisted code so the statement
+    // maps back to its line rather than to one past the code before it.
+    std::string finishHoisted(HoistScope& scope, std::string text, int level,
+                              const Location* again = nullptr);
+    std::string lineDirectiveText(const Location& location) const; // "" when off
     std::string declareLocal(const ast::Symbol* symbol);
     std::string freshLocal(const std::string& base);
     std::string maybeUnused(const ast::Symbol* symbol) const;

@@ -83,6 +83,7 @@ spider::CallbackStream ArithmeticSpider::parse(spider::HtmlResponse response) {
     std::string name_ = spider::dsl::orElse(label, "anonymous"s);
 #line 22 "arithmetic.spider"
     spider::dsl::OrOperand<std::string> lhs;
+#line 22 "arithmetic.spider"
     std::string first = lhs.take(lhs.keep(spider::dsl::get(response.css("h1::text"s))) ||
                                  lhs.put(spider::dsl::get(response.css("title::text"s), ""s)));
 #line 23 "arithmetic.spider"
@@ -105,7 +106,7 @@ spider::CallbackStream ArithmeticSpider::parse(spider::HtmlResponse response) {
         co_yield std::move(output);
     }
 }
-#line 109 "arithmetic.cpp"
+#line 110 "arithmetic.cpp"
 
 } // namespace
 

@@ -227,6 +227,7 @@ spider::CallbackStream CatalogSpider::parse(spider::HtmlResponse response) {
         std::string result2;
         result = clean(spider::dsl::get(q.css("span.text::text"s), ""s));
         result2 = tag_cell(tags, 3);
+#line 80 "catalog.spider"
         {
             spider::Output output(CatalogQuote{.text = std::move(result),
                                                .author = author,
@@ -292,7 +293,7 @@ spider::CallbackStream CatalogSpider::parse(spider::HtmlResponse response) {
         }
     }
 }
-#line 296 "catalog.cpp"
+#line 297 "catalog.cpp"
 
 #line 107 "catalog.spider"
 spider::CallbackStream CatalogSpider::related(spider::HtmlResponse response, std::int64_t origin,
@@ -312,7 +313,7 @@ spider::CallbackStream CatalogSpider::related(spider::HtmlResponse response, std
         co_yield std::move(output);
     }
 }
-#line 316 "catalog.cpp"
+#line 317 "catalog.cpp"
 
 #line 119 "catalog.spider"
 void CatalogSpider::failed(spider::dsl::ErrbackFailure failure) {
@@ -320,7 +321,7 @@ void CatalogSpider::failed(spider::dsl::ErrbackFailure failure) {
     spider::dsl::log(dslEnv(), spider::dsl::LogLevel::Error, "{} failed: {}"s,
                      failure.request().url, failure.message());
 }
-#line 324 "catalog.cpp"
+#line 325 "catalog.cpp"
 
 spider::CallbackStream CatalogSpider::failedStream(spider::dsl::ErrbackFailure failure) {
     failed(std::move(failure));
@@ -352,7 +353,7 @@ TagsSpider::TagsSpider(const spider::ValueMap& args) {
 #line 127 "catalog.spider"
     limit_ = spider::argumentInt(args, "limit", 5);
 }
-#line 356 "catalog.cpp"
+#line 357 "catalog.cpp"
 
 void TagsSpider::configure(spider::Settings& settings) const {
 #line 130 "catalog.spider"
@@ -362,7 +363,7 @@ void TagsSpider::configure(spider::Settings& settings) const {
 #line 132 "catalog.spider"
     spider::dsl::setSetting(settings, "scheduler_order", spider::dsl::toValue("fifo"s));
 }
-#line 366 "catalog.cpp"
+#line 367 "catalog.cpp"
 
 spider::CallbackStream TagsSpider::callback(std::string_view cb_, spider::HtmlResponse response_) {
     if (cb_ == "walk") {
@@ -382,7 +383,7 @@ spider::StartStream TagsSpider::start() {
         co_yield std::move(request2);
     }
 }
-#line 386 "catalog.cpp"
+#line 387 "catalog.cpp"
 
 #line 139 "catalog.spider"
 spider::CallbackStream TagsSpider::walk(spider::HtmlResponse response) {
@@ -486,7 +487,7 @@ spider::CallbackStream TagsSpider::walk(spider::HtmlResponse response) {
         co_yield std::move(output);
     }
 }
-#line 490 "catalog.cpp"
+#line 491 "catalog.cpp"
 
 } // namespace
 

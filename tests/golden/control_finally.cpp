@@ -290,6 +290,7 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
         std::int64_t result2;
         result = parse_or(dslEnv(), "12"s, 0);
         result2 = parse_or(dslEnv(), "x"s, (-1));
+#line 66 "control_finally.spider"
         {
             spider::Output output(
                 spider::Item(spider::dsl::valueMap("n"s, n, "statuses"s, statuses, "parsed"s,
@@ -305,7 +306,7 @@ spider::CallbackStream ControlFinallySpider::page(spider::HtmlResponse response,
         }
     }
 }
-#line 309 "control_finally.cpp"
+#line 310 "control_finally.cpp"
 
 } // namespace
 

@@ -127,10 +127,11 @@ std::string PythonSemanticsSpider::count(std::string label) {
 std::string PythonSemanticsSpider::pick(std::optional<std::string> x) {
 #line 31 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs;
+#line 31 "python_semantics.spider"
     return lhs.take(lhs.keep(x) || lhs.put(count("r"s)));
     spider::dsl::fellOffEnd("pick");
 }
-#line 134 "python_semantics.cpp"
+#line 135 "python_semantics.cpp"
 
 #line 34 "python_semantics.spider"
 spider::Task<std::string> PythonSemanticsSpider::slow(std::string label) {
@@ -142,7 +143,7 @@ spider::Task<std::string> PythonSemanticsSpider::slow(std::string label) {
     co_return label;
     spider::dsl::fellOffEnd("slow");
 }
-#line 146 "python_semantics.cpp"
+#line 147 "python_semantics.cpp"
 
 #line 40 "python_semantics.spider"
 std::string PythonSemanticsSpider::mark(std::string label) {
@@ -152,7 +153,7 @@ std::string PythonSemanticsSpider::mark(std::string label) {
     return label;
     spider::dsl::fellOffEnd("mark");
 }
-#line 156 "python_semantics.cpp"
+#line 157 "python_semantics.cpp"
 
 #line 45 "python_semantics.spider"
 spider::Task<std::string> PythonSemanticsSpider::stamp(std::string label) {
@@ -164,7 +165,7 @@ spider::Task<std::string> PythonSemanticsSpider::stamp(std::string label) {
     co_return label;
     spider::dsl::fellOffEnd("stamp");
 }
-#line 168 "python_semantics.cpp"
+#line 169 "python_semantics.cpp"
 
 #line 51 "python_semantics.spider"
 spider::Task<bool> PythonSemanticsSpider::flag(std::string label) {
@@ -174,7 +175,7 @@ spider::Task<bool> PythonSemanticsSpider::flag(std::string label) {
     co_return (label == "elif"s);
     spider::dsl::fellOffEnd("flag");
 }
-#line 178 "python_semantics.cpp"
+#line 179 "python_semantics.cpp"
 
 #line 56 "python_semantics.spider"
 spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure failure) {
@@ -184,27 +185,33 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     std::optional<std::string> missing = std::nullopt;
 #line 59 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs;
+#line 59 "python_semantics.spider"
     std::string a = lhs.take(lhs.keep(given) || lhs.put(count("a"s)));
 #line 60 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs2;
+#line 60 "python_semantics.spider"
     std::string b = lhs2.take(lhs2.keep(missing) || lhs2.put(count("b"s)));
 #line 61 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs3;
+#line 61 "python_semantics.spider"
     std::string c = lhs3.take(lhs3.keep(""s) || lhs3.put(count("c"s)));
 #line 62 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs4;
+#line 62 "python_semantics.spider"
     std::string d = lhs4.take(lhs4.keep("x"s) || lhs4.put(count("d"s)));
 #line 63 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs5;
     if (!lhs5.keep(given)) {
         lhs5.put((co_await slow("e"s)));
     }
+#line 63 "python_semantics.spider"
     std::string e = lhs5.take();
 #line 64 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs6;
     if (!lhs6.keep(missing)) {
         lhs6.put((co_await slow("f"s)));
     }
+#line 64 "python_semantics.spider"
     std::string f = lhs6.take();
 #line 65 "python_semantics.spider"
     double n = spider::dsl::orElse(static_cast<double>(0), 2.5);
@@ -216,13 +223,16 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     std::vector<std::string> none_list = spider::dsl::list<std::string>();
 #line 69 "python_semantics.spider"
     spider::dsl::OrOperand<std::vector<std::string>> lhs7;
+#line 69 "python_semantics.spider"
     std::vector<std::string> xs =
         lhs7.take(lhs7.keep(none_list) || lhs7.put(spider::dsl::list<std::string>("default"s)));
 #line 70 "python_semantics.spider"
     std::int64_t loops = 0;
 #line 71 "python_semantics.spider"
     while (true) {
+#line 71 "python_semantics.spider"
         spider::dsl::OrOperand<std::string> lhs8;
+#line 71 "python_semantics.spider"
         const bool more =
             (loops < 3) && (lhs8.take(lhs8.keep(missing) || lhs8.put(count("w"s))) == "w"s);
         if (!more) {
@@ -233,6 +243,7 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     }
 #line 74 "python_semantics.spider"
     spider::dsl::OrOperand<std::string> lhs9;
+#line 74 "python_semantics.spider"
     if (lhs9.take(lhs9.keep(given) || lhs9.put(count("i"s))) == "kept"s) {
 #line 75 "python_semantics.spider"
         loops += 10;
@@ -241,6 +252,7 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     spider::dsl::OrOperand<std::string> lhs10;
     std::string result;
     result = lhs10.take(lhs10.keep(count("s"s)) || lhs10.put(count("t"s)));
+#line 77 "python_semantics.spider"
     [[maybe_unused]] std::string _unused = std::move(result);
 #line 78 "python_semantics.spider"
     bool test2 = false;
@@ -248,6 +260,7 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     if (test2) {
         test2 = (co_await flag("if"s));
     }
+#line 78 "python_semantics.spider"
     if (test2) {
 #line 79 "python_semantics.spider"
         loops += 100;
@@ -258,6 +271,7 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
         if (test) {
             test = (co_await flag("elif"s));
         }
+#line 80 "python_semantics.spider"
         if (test) {
 #line 81 "python_semantics.spider"
             loops += 1000;
@@ -267,11 +281,13 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     std::int64_t tries = 0;
 #line 84 "python_semantics.spider"
     while (true) {
+#line 84 "python_semantics.spider"
         bool test3 = false;
         test3 = (tries < 2);
         if (!test3) {
             test3 = (co_await flag("while"s));
         }
+#line 84 "python_semantics.spider"
         const bool more2 = test3;
         if (!more2) {
             break;
@@ -285,12 +301,14 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     if (test4) {
         test4 = (co_await flag("let"s));
     }
+#line 87 "python_semantics.spider"
     bool ok = test4;
 #line 88 "python_semantics.spider"
     std::string result2;
     std::string result3;
     result2 = pick(std::nullopt);
     result3 = pick("p"s);
+#line 88 "python_semantics.spider"
     std::string r = (std::move(result2) + std::move(result3));
 #line 89 "python_semantics.spider"
     std::string awaited;
@@ -301,6 +319,7 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     awaited2 = co_await stamp("2"s);
     result4 = mark("3"s);
     awaited3 = co_await stamp("4"s);
+#line 89 "python_semantics.spider"
     std::string joined =
         (((std::move(awaited) + std::move(awaited2)) + std::move(result4)) + std::move(awaited3));
 #line 90 "python_semantics.spider"
@@ -311,6 +330,7 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     result5 = mark("5"s);
     awaited4 = co_await stamp("6"s);
     result6 = lhs11.take(lhs11.keep(mark("7"s)) || lhs11.put(mark("!"s)));
+#line 90 "python_semantics.spider"
     spider::dsl::Dict<std::string> stamps = spider::dsl::dict<std::string>(
         "x"s, std::move(result5), "y"s, std::move(awaited4), "z"s, std::move(result6));
 #line 91 "python_semantics.spider"
@@ -320,6 +340,7 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
     result7 = mark("8"s);
     result8 = mark("9"s);
     result9 = mark("A"s);
+#line 91 "python_semantics.spider"
     std::vector<std::string> marks = spider::dsl::list<std::string>(
         (std::move(result7) + std::move(result8)), std::move(result9));
 #line 92 "python_semantics.spider"
@@ -337,7 +358,7 @@ spider::CallbackStream PythonSemanticsSpider::report(spider::dsl::ErrbackFailure
         co_yield std::move(output);
     }
 }
-#line 341 "python_semantics.cpp"
+#line 362 "python_semantics.cpp"
 
 } // namespace
 

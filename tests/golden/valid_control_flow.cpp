@@ -239,6 +239,7 @@ spider::CallbackStream ControlFlowSpider::parse(spider::HtmlResponse response) {
     result = classify(std::int64_t{response.status()});
     result2 = first_even(spider::dsl::list<std::int64_t>(1, 4));
     result3 = forever();
+#line 73 "valid_control_flow.spider"
     {
         spider::Output output(spider::Item(
             spider::dsl::valueMap("n"s, n, "class"s, std::move(result), "even"s, std::move(result2),
@@ -247,7 +248,7 @@ spider::CallbackStream ControlFlowSpider::parse(spider::HtmlResponse response) {
         co_yield std::move(output);
     }
 }
-#line 251 "valid_control_flow.cpp"
+#line 252 "valid_control_flow.cpp"
 
 } // namespace
 
