@@ -99,7 +99,6 @@ CrawlEngine::CrawlEngine(Reactor& reactor, Spider& spider, const Settings& setti
     if (settings_.parse_threads > 0) {
         HtmlDocument::initializeParser(); // before any parse thread parses
         parsePool_ = std::make_shared<ThreadPool>(static_cast<unsigned>(settings_.parse_threads));
-        parseWindow_ = 2 * static_cast<std::size_t>(settings_.parse_threads);
     }
 }
 
@@ -376,14 +375,15 @@ void CrawlEngine::runCallback(HtmlResponse response) {
     submitParses();
 }
 
-// Pages go to the parse threads in arrival order, at most parseWindow_ at a time: enough to
+// Pages go to the parse threads in arrival order, at most two per thread at a time: enough to
 // keep every thread busy while the reactor thread takes the results, few enough that a
 // page is parsed just before its callback walks the tree, while it is still in the caches
 // (at concurrency 64, parsing every waiting page at once cost a third more CPU per page).
 void CrawlEngine::submitParses() {
     const std::uint64_t end = pendingScrapesFront_ + pendingScrapes_.size();
     nextToParse_ = std::max(nextToParse_, pendingScrapesFront_);
-    while (parsesInFlight_ < parseWindow_ && nextToParse_ < end) {
+    const std::size_t window = 2 * std::size_t{parsePool_->size()};
+    while (parsesInFlight_ < window && nextToParse_ < end) {
         const std::uint64_t sequence = nextToParse_++;
         PendingScrape& entry = pendingScrapes_[sequence - pendingScrapesFront_];
         if (entry.ready)

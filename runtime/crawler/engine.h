@@ -225,8 +225,7 @@ class CrawlEngine final : public SpiderContext {
     std::deque<PendingScrape> pendingScrapes_;
     std::uint64_t pendingScrapesFront_ = 0; // the sequence number of pendingScrapes_.front()
     std::uint64_t nextToParse_ = 0;         // the first entry not yet given to a parse thread
-    std::size_t parsesInFlight_ = 0;
-    std::size_t parseWindow_ = 0;           // see submitParses()
+    std::size_t parsesInFlight_ = 0;        // at most two per parse thread: submitParses()
     // Whether each callback used its page's selectors the last time it finished.
     std::unordered_map<std::string, bool> callbackParses_;
     bool stepQueued_ = false;
